@@ -1,0 +1,57 @@
+import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+/**
+ * A bounded pool with short timeouts: when PostgreSQL is slow or gone, requests fail fast with
+ * a 503 and readiness goes red, instead of piling up.
+ */
+export function createPool(url: string, applicationName: string, log: FastifyBaseLogger): Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    application_name: applicationName,
+    max: 10,
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 10_000,
+  });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, that would
+  // crash the process. Log it: the next query gets a fresh connection.
+  pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  return pool;
+}
+
+/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Applies idempotent schema statements at start-up. The advisory lock serialises replicas
+ * starting together, so two pods never race on CREATE TABLE.
+ */
+export async function migrate(pool: Pool, service: string, statements: readonly string[]) {
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [service]);
+    for (const statement of statements) await client.query(statement);
+  });
+}
+
+export function databaseReadiness(pool: Pool) {
+  return async () => {
+    await pool.query('SELECT 1');
+  };
+}

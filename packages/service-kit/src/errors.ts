@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+
+/** An error whose message is safe and useful to show the caller, with its HTTP status. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/** The same shape as a TypeBox schema, for routes' response declarations. */
+export const ErrorResponse = Type.Object({
+  statusCode: Type.Integer(),
+  error: Type.String(),
+  message: Type.String(),
+});
+
+export function errorBody(statusCode: number, message: string): ErrorBody {
+  return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message };
+}
+
+/**
+ * One error shape for every service: `{ statusCode, error, message }`. Client errors keep their
+ * message (fastify's validation messages name the field); anything unexpected becomes a 500
+ * whose details stay in the log, never in the response.
+ */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (error instanceof HttpError) reply.headers(error.headers);
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      const message = error instanceof HttpError ? error.message : 'internal error';
+      return reply.code(status).send(errorBody(status, message));
+    }
+    const message =
+      'validation' in error && error.validation
+        ? `invalid request: ${error.message}`
+        : error.message;
+    return reply.code(status).send(errorBody(status, message));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(errorBody(404, `no route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

@@ -1,0 +1,30 @@
+export { createServiceApp, type ServiceApp } from './app.js';
+export { currentUser, requireAuthentication } from './auth.js';
+export {
+  createPool,
+  databaseReadiness,
+  inTransaction,
+  migrate,
+  type Pool,
+  type PoolClient,
+} from './db.js';
+export {
+  ConfigError,
+  envNumber,
+  envOptional,
+  envString,
+  envUrl,
+  type ServerConfig,
+  serverConfigFromEnv,
+} from './env.js';
+export { type ErrorBody, ErrorResponse, errorBody, HttpError } from './errors.js';
+export { type ReadinessCheck, registerHealthRoutes } from './health.js';
+export {
+  type AuthenticatedUser,
+  bearerToken,
+  createTokenVerifier,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+} from './jwt.js';
+export { runService, type ServiceDefinition } from './run.js';
+export { callService, type UpstreamRequest, type UpstreamResponse } from './upstream.js';

@@ -1,0 +1,90 @@
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { HttpError } from './errors.js';
+
+export interface TokenVerifierOptions {
+  /** auth-service's JWKS document, e.g. http://auth-service:3001/.well-known/jwks.json */
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
+export interface AuthenticatedUser {
+  userId: string;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<AuthenticatedUser>;
+  /** Throws when the signing keys cannot be fetched (readiness). */
+  checkKeys(): Promise<void>;
+}
+
+const unauthorized = (message: string) =>
+  new HttpError(401, message, { 'www-authenticate': 'Bearer error="invalid_token"' });
+
+/** Turns jose's failure into a 401 that says what is wrong with the token, or a 503 when the
+ * token could not be checked at all (keys unreachable): that is our fault, not the caller's. */
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof errors.JWTExpired) return unauthorized('token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return unauthorized(`token claim '${error.claim}' is not accepted (${error.reason})`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return unauthorized('token algorithm is not allowed (expected EdDSA)');
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return unauthorized('token signature is invalid');
+  }
+  if (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return unauthorized('token was not signed by a known key');
+  }
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+    return new HttpError(503, 'cannot verify tokens right now: signing keys are unavailable');
+  }
+  if (error instanceof errors.JOSEError) return unauthorized('token is malformed');
+  return new HttpError(503, 'cannot verify tokens right now: signing keys are unavailable');
+}
+
+/**
+ * Verifies EdDSA-signed JWTs against auth-service's published keys. Keys are cached (jose
+ * refetches at most every 30 s when an unknown kid shows up) so verification is local and fast.
+ * Pinning the algorithm list is what defeats `alg: none` and HS256-with-the-public-key tricks.
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const keys = createRemoteJWKSet(new URL(options.jwksUrl), {
+    timeoutDuration: 2_000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 10 * 60_000,
+  });
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, keys, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms: ['EdDSA'],
+          requiredClaims: ['sub', 'exp', 'iat'],
+        });
+        return { userId: String(payload.sub) };
+      } catch (error) {
+        throw toHttpError(error);
+      }
+    },
+    async checkKeys() {
+      if (keys.fresh) return;
+      await keys.reload();
+    },
+  };
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/** Extracts the token from `Authorization: Bearer <jwt>` or says what is wrong with the header. */
+export function bearerToken(header: string | undefined): string {
+  if (!header) throw unauthorized('missing Authorization header (expected "Bearer <token>")');
+  const match = BEARER.exec(header.trim());
+  if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <JWT>"');
+  return match[1];
+}

@@ -1,0 +1,35 @@
+import type { Attributes } from '@opentelemetry/api';
+
+/**
+ * Resource attributes the standard detectors cannot know. The chart passes pod identity through
+ * the downward API as K8S_* variables; locally they are absent and so are these attributes.
+ * OTEL_RESOURCE_ATTRIBUTES still wins for anything a deployment wants to set itself.
+ */
+const KUBERNETES_ENV: Record<string, string> = {
+  K8S_NAMESPACE_NAME: 'k8s.namespace.name',
+  K8S_POD_NAME: 'k8s.pod.name',
+  K8S_POD_UID: 'k8s.pod.uid',
+  K8S_NODE_NAME: 'k8s.node.name',
+  K8S_DEPLOYMENT_NAME: 'k8s.deployment.name',
+};
+
+export function resourceAttributesFromEnv(env: NodeJS.ProcessEnv = process.env): Attributes {
+  const attributes: Attributes = {};
+  const version = env.SERVICE_VERSION ?? env.npm_package_version;
+  if (version) attributes['service.version'] = version;
+  for (const [variable, attribute] of Object.entries(KUBERNETES_ENV)) {
+    const value = env[variable];
+    if (value) attributes[attribute] = value;
+  }
+  return attributes;
+}
+
+/**
+ * OTEL_SERVICE_NAME is the contract; when a developer runs a service through its npm script
+ * without it, the package name is a better default than the SDK's `unknown_service:node`.
+ */
+export function defaultServiceName(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.OTEL_SERVICE_NAME) return env.OTEL_SERVICE_NAME;
+  const packageName = env.npm_package_name;
+  return packageName ? packageName.replace(/^@[^/]+\//, '') : undefined;
+}

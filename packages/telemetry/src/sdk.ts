@@ -1,0 +1,59 @@
+import { diag } from '@opentelemetry/api';
+import { startNodeSdk } from '@opentelemetry/sdk-node';
+import { createInstrumentations } from './instrumentations.js';
+import { defaultServiceName, resourceAttributesFromEnv } from './resource.js';
+
+type RunningSdk = { shutdown(): Promise<void> };
+
+let running: RunningSdk | undefined;
+
+/**
+ * Defaults for what the services need and the SDK would otherwise guess differently. Every one
+ * can be overridden by setting the variable: env is the one source of truth for the SDK.
+ * - Only traces leave the process: RED metrics are computed by the collector from spans, and
+ *   logs go to stdout, so the SDK's OTLP metrics/logs exporters would only produce errors.
+ * - W3C tracecontext + baggage is the propagation the whole platform speaks.
+ */
+const ENV_DEFAULTS: Record<string, string> = {
+  OTEL_METRICS_EXPORTER: 'none',
+  OTEL_LOGS_EXPORTER: 'none',
+  OTEL_PROPAGATORS: 'tracecontext,baggage',
+  OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
+};
+
+export function applyEnvDefaults(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, value] of Object.entries(ENV_DEFAULTS)) env[name] ??= value;
+  const serviceName = defaultServiceName(env);
+  if (serviceName) env.OTEL_SERVICE_NAME = serviceName;
+}
+
+/**
+ * Starts the SDK once. A failure here must never take the service down: it logs and the
+ * service runs untraced. Spans go through the SDK's batch processor, whose queue is bounded
+ * (OTEL_BSP_MAX_QUEUE_SIZE, 2048 by default): a dead collector drops spans, never blocks.
+ */
+export function startTelemetry(): void {
+  if (running) return;
+  try {
+    applyEnvDefaults();
+    running = startNodeSdk({
+      instrumentations: createInstrumentations(),
+      resourceAttributes: resourceAttributesFromEnv(),
+    });
+  } catch (error) {
+    diag.error('tracing-demo telemetry failed to start; continuing without tracing', error);
+    console.error('[telemetry] failed to start, continuing without tracing:', error);
+  }
+}
+
+/** Flushes pending spans and stops exporting. Safe to call when telemetry never started. */
+export async function shutdownTelemetry(): Promise<void> {
+  const sdk = running;
+  running = undefined;
+  if (!sdk) return;
+  try {
+    await sdk.shutdown();
+  } catch (error) {
+    console.error('[telemetry] shutdown failed, some spans may be lost:', error);
+  }
+}

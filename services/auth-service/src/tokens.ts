@@ -1,0 +1,56 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, type JWK, jwtVerify, SignJWT } from 'jose';
+import type { AuthConfig } from './config.js';
+
+export interface TokenIssuer {
+  sign(userId: string): Promise<{ token: string; expiresIn: number }>;
+  verify(token: string): Promise<{ sub: string; exp: number }>;
+  jwks: { keys: JWK[] };
+  /** True when the key was generated at start-up: tokens die with the process. */
+  ephemeral: boolean;
+}
+
+function loadPrivateKey(pem: string | undefined): { key: KeyObject; ephemeral: boolean } {
+  if (!pem) return { key: generateKeyPairSync('ed25519').privateKey, ephemeral: true };
+  const key = createPrivateKey(pem.replace(/\\n/g, '\n'));
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new Error(`JWT_SIGNING_KEY must be an Ed25519 key (got ${key.asymmetricKeyType})`);
+  }
+  return { key, ephemeral: false };
+}
+
+export async function createTokenIssuer(config: AuthConfig): Promise<TokenIssuer> {
+  const { key, ephemeral } = loadPrivateKey(config.signingKeyPem);
+  const publicKey = createPublicKey(key);
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return {
+    ephemeral,
+    jwks: { keys: [{ ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }] },
+    async sign(userId) {
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
+        .setSubject(userId)
+        .setIssuer(config.issuer)
+        .setAudience(config.audience)
+        .setIssuedAt()
+        .setExpirationTime(`${config.tokenTtlSeconds}s`)
+        .sign(key);
+      return { token, expiresIn: config.tokenTtlSeconds };
+    },
+    async verify(token) {
+      const { payload } = await jwtVerify(token, publicKey, {
+        issuer: config.issuer,
+        audience: config.audience,
+        algorithms: ['EdDSA'],
+        requiredClaims: ['sub', 'exp'],
+      });
+      return { sub: String(payload.sub), exp: Number(payload.exp) };
+    },
+  };
+}

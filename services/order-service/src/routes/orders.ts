@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  currentUser,
+  HttpError,
+  type Pool,
+  requireAuthentication,
+  type TokenVerifier,
+} from '@tracing-demo/service-kit';
+import { inSpan, tracerFor } from '@tracing-demo/telemetry';
+import { checkInventory, shippingCents, subtotalCents } from '../catalog.js';
+import { findOrder, listOrders, saveOrder } from '../orders.js';
+import { charge } from '../payment-client.js';
+import { CreateOrder, Order, OrderList, OrderParams } from '../schemas/order.js';
+
+const tracer = tracerFor('order-service');
+
+export const orderRoutes: FastifyPluginAsyncTypebox<{
+  pool: Pool;
+  verifier: TokenVerifier;
+  paymentServiceUrl: string;
+}> = async (app, { pool, verifier, paymentServiceUrl }) => {
+  // No trust by position: order-service checks the token itself even behind the gateway.
+  requireAuthentication(app, verifier);
+
+  app.post(
+    '/orders',
+    { schema: { body: CreateOrder, response: { 201: Order } } },
+    async (request, reply) => {
+      const { userId } = currentUser(request);
+      const { items, paymentMethod, cardNumber } = request.body;
+      const orderId = randomUUID();
+      const order = await inSpan(
+        tracer,
+        'processOrder',
+        { 'order.id': orderId, 'order.item_count': items.length, 'payment.method': paymentMethod },
+        async (span) => {
+          const priced = await inSpan(
+            tracer,
+            'validateInventory',
+            { 'order.item_count': items.length },
+            () => checkInventory(items),
+          );
+          const shipping = await inSpan(tracer, 'calculateShipping', {}, (shippingSpan) => {
+            const cents = shippingCents(priced);
+            shippingSpan.setAttribute('order.shipping', cents / 100);
+            return cents;
+          });
+          const subtotal = subtotalCents(priced);
+          const total = subtotal + shipping;
+          span.setAttribute('order.total', total / 100);
+          const paymentId = await inSpan(
+            tracer,
+            'processPayment',
+            { 'order.id': orderId, 'payment.method': paymentMethod, 'payment.amount': total / 100 },
+            () =>
+              charge(paymentServiceUrl, {
+                orderId,
+                amountCents: total,
+                currency: 'USD',
+                method: paymentMethod,
+                cardNumber,
+              }),
+          );
+          return saveOrder(pool, {
+            id: orderId,
+            userId,
+            items: priced,
+            subtotalCents: subtotal,
+            shippingCents: shipping,
+            totalCents: total,
+            currency: 'USD',
+            paymentMethod,
+            paymentId,
+          });
+        },
+      );
+      return reply.code(201).send(order);
+    },
+  );
+
+  app.get('/orders', { schema: { response: { 200: OrderList } } }, async (request) => ({
+    orders: await listOrders(pool, currentUser(request).userId),
+  }));
+
+  app.get(
+    '/orders/:id',
+    { schema: { params: OrderParams, response: { 200: Order } } },
+    async (request) => {
+      const order = await findOrder(pool, currentUser(request).userId, request.params.id);
+      if (!order) throw new HttpError(404, 'order not found');
+      return order;
+    },
+  );
+};
