@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { annotateServerSpan } from '@tracing-demo/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './env.js';
 import { installErrorHandlers } from './errors.js';
@@ -8,10 +9,16 @@ export type ServiceApp = FastifyInstance;
 
 /**
  * The fastify root every service's plugin is registered into, in production and in tests alike,
- * so both see the same validation, error shape, body limit and logging.
+ * so both see the same validation, error shape, body limit, logging and request ids.
  */
 export function createServiceApp(server: Pick<ServerConfig, 'logLevel' | 'bodyLimitBytes'>) {
   const app = Fastify(serviceFastifyOptions(server)).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandlers(app);
+  // The request id (from the gateway, forwarded on every hop) on each SERVER span and response
+  // lets a person, or a test, go from a response or a log line to its trace.
+  app.addHook('onRequest', async (request, reply) => {
+    annotateServerSpan({ 'app.request.id': request.id });
+    reply.header('x-request-id', request.id);
+  });
   return app;
 }

@@ -1,21 +1,16 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createTokenVerifier, errorBody, registerHealthRoutes } from '@tracing-demo/service-kit';
-import { annotateServerSpan } from '@tracing-demo/telemetry';
 import type { GatewayConfig } from './config.js';
 import { authRoutes } from './routes/auth.js';
 import { orderRoutes } from './routes/orders.js';
 
 /**
- * api-gateway as a plugin: rate limiting first, then the public routes. Every request's root
- * SERVER span gets the request id here; the route comes from the instrumentation and the user
- * id from authentication. Nothing else about the caller is put on spans.
+ * api-gateway as a plugin: rate limiting first, then the public routes. Its SERVER span is the
+ * root of every trace: the route comes from the instrumentation, the request id from the service
+ * kit and the user id from authentication. Nothing else about the caller is put on spans.
  */
 const apiGateway: FastifyPluginAsyncTypebox<GatewayConfig> = async (app, config) => {
-  app.addHook('onRequest', async (request, reply) => {
-    annotateServerSpan({ 'app.request.id': request.id });
-    reply.header('x-request-id', request.id);
-  });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,

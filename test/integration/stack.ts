@@ -1,0 +1,135 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  createDatabase,
+  freePort,
+  type OtlpSink,
+  type ServiceProcess,
+  startOtlpSink,
+  startServiceProcess,
+} from '@tracing-demo/testkit';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** Values planted in requests that must never show up in spans or logs. */
+export const PLANTED = {
+  email: 'planted.user@example.org',
+  password: 'planted-Password-7731',
+  cardNumber: '4111111111111111',
+};
+
+export interface Stack {
+  gateway: ServiceProcess;
+  auth: ServiceProcess;
+  order: ServiceProcess;
+  payment: ServiceProcess;
+  sink: OtlpSink;
+  signingKeyPem: string;
+  processes: ServiceProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The four HTTP services as real processes on loopback, each loading the telemetry bootstrap
+ * and exporting OTLP/JSON to a span sink, with auth and orders on a fresh database.
+ */
+export async function startStack(adminUrl: string, databaseName: string): Promise<Stack> {
+  const sink = await startOtlpSink();
+  const databaseUrl = await createDatabase(adminUrl, databaseName);
+  const signingKeyPem = generateKeyPairSync('ed25519')
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString();
+  const [gatewayPort, authPort, orderPort, paymentPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const authUrl = `http://127.0.0.1:${authPort}`;
+  const common = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    LOG_LEVEL: 'info',
+    AUTH_SERVICE_URL: authUrl,
+  };
+  const service = (name: string, port: number, env: Record<string, string> = {}) =>
+    startServiceProcess({
+      name,
+      port,
+      directory: join(root, 'services', name),
+      env: { ...common, ...env },
+    });
+
+  const processes: ServiceProcess[] = [];
+  const stop = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await sink.close();
+  };
+  try {
+    const payment = await service('payment-service', paymentPort);
+    processes.push(payment);
+    const auth = await service('auth-service', authPort, {
+      DATABASE_URL: databaseUrl,
+      JWT_SIGNING_KEY: signingKeyPem,
+      DEMO_USERS: `${PLANTED.email}:${PLANTED.password},bob@example.com:bob-password`,
+    });
+    processes.push(auth);
+    const order = await service('order-service', orderPort, {
+      DATABASE_URL: databaseUrl,
+      PAYMENT_SERVICE_URL: payment.url,
+    });
+    processes.push(order);
+    const gateway = await service('api-gateway', gatewayPort, {
+      ORDER_SERVICE_URL: order.url,
+      RATE_LIMIT_PER_MINUTE: '10000',
+    });
+    processes.push(gateway);
+    return { gateway, auth, order, payment, sink, signingKeyPem, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: responses are checked field by field in tests.
+  body: any;
+}
+
+export async function request(
+  url: string,
+  init: {
+    method?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<JsonResponse> {
+  const headers: Record<string, string> = { ...init.headers };
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] = 'application/json';
+  } else if (body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+export async function login(stack: Stack, email = PLANTED.email, password = PLANTED.password) {
+  const response = await request(`${stack.gateway.url}/api/auth/login`, {
+    method: 'POST',
+    body: { email, password },
+  });
+  if (response.status !== 200) throw new Error(`login failed: ${JSON.stringify(response.body)}`);
+  return response.body.accessToken as string;
+}

@@ -1,0 +1,279 @@
+import {
+  ancestors,
+  type CollectedSpan,
+  renderTree,
+  SpanKind,
+  StatusCode,
+  waitFor,
+} from '@tracing-demo/testkit';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { login, PLANTED, request, type Stack, startStack } from './stack.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack(inject('postgresAdminUrl'), 'integration_traces');
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const ORDER = {
+  items: [
+    { sku: 'SKU-COFFEE', quantity: 2 },
+    { sku: 'SKU-MUG', quantity: 1 },
+  ],
+  paymentMethod: 'card',
+  cardNumber: PLANTED.cardNumber,
+};
+
+/**
+ * Every SERVER span carries the request id the gateway answered with, on every hop. Waits until
+ * the trace holding those spans has every span `complete` asks for, then returns it, and checks
+ * the request made exactly one trace.
+ */
+async function traceOf(requestId: string, complete: (trace: CollectedSpan[]) => boolean) {
+  return waitFor(`the trace of request ${requestId}`, () => {
+    const servers = stack.sink.spans.filter((s) => s.attributes['app.request.id'] === requestId);
+    const traceIds = new Set(servers.map((s) => s.traceId));
+    if (traceIds.size > 1)
+      throw new Error(`request ${requestId} was split over ${traceIds.size} traces`);
+    const [traceId] = traceIds;
+    if (!traceId) return undefined;
+    const trace = stack.sink.trace(traceId);
+    return complete(trace) ? trace : undefined;
+  });
+}
+
+const find = (trace: CollectedSpan[], service: string, name: string | RegExp, kind?: number) =>
+  trace.find(
+    (s) =>
+      s.service === service &&
+      (typeof name === 'string' ? s.name === name : name.test(s.name)) &&
+      (kind === undefined || s.kind === kind),
+  );
+
+function only(trace: CollectedSpan[], service: string, name: string | RegExp, kind?: number) {
+  const span = find(trace, service, name, kind);
+  expect(span, `${service} span '${name}' in\n${renderTree(trace)}`).toBeDefined();
+  return span as CollectedSpan;
+}
+
+function expectDescendant(trace: CollectedSpan[], child: CollectedSpan, ancestor: CollectedSpan) {
+  const chain = ancestors(child, trace).map((s) => s.spanId);
+  expect(
+    chain,
+    `${child.service}:${child.name} under ${ancestor.service}:${ancestor.name}\n${renderTree(trace)}`,
+  ).toContain(ancestor.spanId);
+}
+
+function rootOf(trace: CollectedSpan[]) {
+  const roots = trace.filter((s) => !s.parentSpanId);
+  expect(roots, renderTree(trace)).toHaveLength(1);
+  const root = roots[0] as CollectedSpan;
+  expect(root.service).toBe('api-gateway');
+  expect(root.kind).toBe(SpanKind.SERVER);
+  return root;
+}
+
+describe('one request, one trace', () => {
+  it('login: gateway root → auth-service, with password check and signing spans', async () => {
+    const response = await request(`${stack.gateway.url}/api/auth/login`, {
+      method: 'POST',
+      body: { email: PLANTED.email, password: PLANTED.password },
+    });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-request-id') as string;
+    const trace = await traceOf(
+      requestId,
+      (t) =>
+        !!find(t, 'auth-service', 'signToken') &&
+        !!find(t, 'api-gateway', /^POST/, SpanKind.SERVER),
+    );
+    console.log(`login trace:\n${renderTree(trace)}`);
+
+    const root = rootOf(trace);
+    expect(root.name).toBe('POST /api/auth/login');
+    expect(root.attributes['http.route']).toBe('/api/auth/login');
+    const authServer = only(trace, 'auth-service', 'POST /login', SpanKind.SERVER);
+    const gatewayClient = trace.find((s) => s.spanId === authServer.parentSpanId);
+    expect(gatewayClient?.service).toBe('api-gateway');
+    expect(gatewayClient?.kind).toBe(SpanKind.CLIENT);
+    expectDescendant(trace, authServer, root);
+    const verify = only(trace, 'auth-service', 'verifyPassword');
+    const sign = only(trace, 'auth-service', 'signToken');
+    expectDescendant(trace, verify, authServer);
+    expectDescendant(trace, sign, authServer);
+    expect(verify.attributes['auth.result']).toBe('success');
+    const userId = sign.attributes['user.id'];
+    expect(userId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(authServer.attributes['user.id']).toBe(userId);
+    const query = trace.find(
+      (s) => s.service === 'auth-service' && s.attributes['db.system.name'] === 'postgresql',
+    );
+    expect(query, renderTree(trace)).toBeDefined();
+    expectDescendant(trace, query as CollectedSpan, authServer);
+    expect(trace.every((s) => s.status.code !== StatusCode.ERROR)).toBe(true);
+  });
+
+  it('order: gateway → order-service → payment-service, business spans and attributes', async () => {
+    const token = await login(stack);
+    const response = await request(`${stack.gateway.url}/api/orders`, {
+      method: 'POST',
+      body: ORDER,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    const order = response.body;
+    expect(order.totalCents).toBe(2 * 2499 + 1299 + 499 + 50 * 2);
+    const trace = await traceOf(
+      response.headers.get('x-request-id') as string,
+      (t) =>
+        !!find(t, 'payment-service', 'chargePayment') &&
+        !!find(t, 'api-gateway', /^POST/, SpanKind.SERVER) &&
+        !!find(t, 'order-service', /^POST/, SpanKind.SERVER),
+    );
+    console.log(`order trace:\n${renderTree(trace)}`);
+
+    const root = rootOf(trace);
+    expect(root.name).toBe('POST /api/orders');
+    expect(root.attributes['user.id']).toMatch(/^[0-9a-f-]{36}$/);
+    const orderServer = only(trace, 'order-service', 'POST /orders', SpanKind.SERVER);
+    expect(trace.find((s) => s.spanId === orderServer.parentSpanId)?.kind).toBe(SpanKind.CLIENT);
+    expectDescendant(trace, orderServer, root);
+
+    const processOrder = only(trace, 'order-service', 'processOrder');
+    expectDescendant(trace, processOrder, orderServer);
+    expect(processOrder.attributes).toMatchObject({
+      'order.id': order.id,
+      'order.item_count': 2,
+      'order.total': order.totalCents / 100,
+      'payment.method': 'card',
+    });
+    for (const name of ['validateInventory', 'calculateShipping', 'processPayment']) {
+      expect(only(trace, 'order-service', name).parentSpanId).toBe(processOrder.spanId);
+    }
+    const processPayment = only(trace, 'order-service', 'processPayment');
+    const paymentServer = only(trace, 'payment-service', 'POST /charges', SpanKind.SERVER);
+    expectDescendant(trace, paymentServer, processPayment);
+    expect(trace.find((s) => s.spanId === paymentServer.parentSpanId)?.kind).toBe(SpanKind.CLIENT);
+    const charge = only(trace, 'payment-service', 'chargePayment');
+    expectDescendant(trace, charge, paymentServer);
+    expect(charge.attributes).toMatchObject({
+      'payment.status': 'approved',
+      'payment.method': 'card',
+    });
+
+    const insert = trace.find(
+      (s) =>
+        s.service === 'order-service' &&
+        s.kind === SpanKind.CLIENT &&
+        String(s.attributes['db.query.text'] ?? '').startsWith('INSERT INTO orders'),
+    );
+    expect(insert, renderTree(trace)).toBeDefined();
+    expectDescendant(trace, insert as CollectedSpan, processOrder);
+    expect(
+      trace.every((s) => s.status.code !== StatusCode.ERROR),
+      renderTree(trace),
+    ).toBe(true);
+  });
+
+  it('a failed payment marks the charge, the order and the root as errors', async () => {
+    const token = await login(stack);
+    await request(`${stack.payment.url}/admin/faults`, { method: 'PUT', body: { failureRate: 1 } });
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(`${stack.gateway.url}/api/orders`, {
+        method: 'POST',
+        body: ORDER,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    } finally {
+      await request(`${stack.payment.url}/admin/faults`, {
+        method: 'PUT',
+        body: { failureRate: 0 },
+      });
+    }
+    expect(response.status).toBe(502);
+    expect(response.body.message).toMatch(/payment failed/);
+    const trace = await traceOf(
+      response.headers.get('x-request-id') as string,
+      (t) =>
+        !!find(t, 'payment-service', 'chargePayment') &&
+        !!find(t, 'api-gateway', /^POST/, SpanKind.SERVER) &&
+        !!find(t, 'order-service', /^POST/, SpanKind.SERVER),
+    );
+    console.log(`failed payment trace:\n${renderTree(trace)}`);
+
+    const charge = only(trace, 'payment-service', 'chargePayment');
+    expect(charge.status.code).toBe(StatusCode.ERROR);
+    expect(charge.attributes['payment.status']).toBe('failed');
+    expect(charge.events.map((e) => e.name)).toContain('exception');
+    for (const [service, name] of [
+      ['payment-service', 'POST /charges'],
+      ['order-service', 'processPayment'],
+      ['order-service', 'processOrder'],
+      ['order-service', 'POST /orders'],
+      ['api-gateway', 'POST /api/orders'],
+    ] as const) {
+      const span = trace.find(
+        (s) =>
+          (s.service === service && s.name === name && s.kind !== SpanKind.INTERNAL) ||
+          (s.service === service && s.name === name),
+      );
+      expect(span?.status.code, `${service}:${name} should be an error\n${renderTree(trace)}`).toBe(
+        StatusCode.ERROR,
+      );
+    }
+    expect(find(trace, 'order-service', 'validateInventory')?.status.code).not.toBe(
+      StatusCode.ERROR,
+    );
+  });
+
+  it('a declined card is a 402 with the decline visible on the charge span', async () => {
+    const token = await login(stack);
+    const response = await request(`${stack.gateway.url}/api/orders`, {
+      method: 'POST',
+      body: { ...ORDER, cardNumber: '4000000000000002' },
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(402);
+    expect(response.body.message).toBe('card declined by issuer');
+    const trace = await traceOf(
+      response.headers.get('x-request-id') as string,
+      (t) =>
+        !!find(t, 'payment-service', 'chargePayment') &&
+        !!find(t, 'api-gateway', /^POST/, SpanKind.SERVER),
+    );
+    const charge = only(trace, 'payment-service', 'chargePayment');
+    expect(charge.attributes['payment.status']).toBe('declined');
+    expect(charge.status).toMatchObject({ code: StatusCode.ERROR, message: 'card declined' });
+    // A decline is the caller's problem: the gateway's 4xx root is not a server error.
+    expect(rootOf(trace).status.code).not.toBe(StatusCode.ERROR);
+  });
+
+  it('orders are listed and read only by their owner', async () => {
+    const alice = await login(stack);
+    const bob = await login(stack, 'bob@example.com', 'bob-password');
+    const created = await request(`${stack.gateway.url}/api/orders`, {
+      method: 'POST',
+      body: { items: [{ sku: 'SKU-FILTER', quantity: 3 }], paymentMethod: 'wallet' },
+      headers: { authorization: `Bearer ${alice}` },
+    });
+    expect(created.status).toBe(201);
+    const own = await request(`${stack.gateway.url}/api/orders/${created.body.id}`, {
+      headers: { authorization: `Bearer ${alice}` },
+    });
+    expect(own.status).toBe(200);
+    expect(own.body.id).toBe(created.body.id);
+    const other = await request(`${stack.gateway.url}/api/orders/${created.body.id}`, {
+      headers: { authorization: `Bearer ${bob}` },
+    });
+    expect(other.status).toBe(404);
+    const bobsList = await request(`${stack.gateway.url}/api/orders`, {
+      headers: { authorization: `Bearer ${bob}` },
+    });
+    expect(bobsList.status).toBe(200);
+    expect(bobsList.body.orders.map((o: { id: string }) => o.id)).not.toContain(created.body.id);
+  });
+});

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'services/*/test/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+    ],
+    // One PostgreSQL for the whole run; each test file creates its own database in it.
+    globalSetup: ['test/setup/postgres.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: more workers only make the real processes fight for CPU.
+    maxWorkers: 2,
+  },
+});
