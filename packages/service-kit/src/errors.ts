@@ -48,6 +48,20 @@ export function errorBody(statusCode: number, message: string): ErrorBody {
 }
 
 /**
+ * Fastify's validation message names the field ("body/password must be string") except for an
+ * unknown field, where ajv only says "must NOT have additional properties": name that one too.
+ */
+function describeValidation(error: FastifyError): string {
+  const [first] = error.validation ?? [];
+  const unknown = first?.keyword === 'additionalProperties' && first.params.additionalProperty;
+  if (typeof unknown === 'string') {
+    const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
+    return `invalid request: ${where} has an unknown property '${unknown}'`;
+  }
+  return `invalid request: ${error.message}`;
+}
+
+/**
  * One error shape for every service: `{ statusCode, error, message }`. Client errors keep their
  * message (fastify's validation messages name the field); anything unexpected becomes a 500
  * whose details stay in the log, never in the response.
@@ -62,9 +76,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return reply.code(status).send(errorBody(status, message));
     }
     const message =
-      'validation' in error && error.validation
-        ? `invalid request: ${error.message}`
-        : error.message;
+      'validation' in error && error.validation ? describeValidation(error) : error.message;
     return reply.code(status).send(errorBody(status, message));
   });
   app.setNotFoundHandler((request, reply) => {

@@ -21,12 +21,21 @@ export interface TokenVerifier {
 const unauthorized = (message: string) =>
   new HttpError(401, message, { 'www-authenticate': 'Bearer error="invalid_token"' });
 
+const CLAIM_NAMES: Record<string, string> = {
+  aud: 'audience',
+  iss: 'issuer',
+  sub: 'subject',
+  iat: 'issue time',
+  nbf: 'not-before time',
+};
+
 /** Turns jose's failure into a 401 that says what is wrong with the token, or a 503 when the
  * token could not be checked at all (keys unreachable): that is our fault, not the caller's. */
 function toHttpError(error: unknown): HttpError {
   if (error instanceof errors.JWTExpired) return unauthorized('token has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return unauthorized(`token claim '${error.claim}' is not accepted (${error.reason})`);
+    const claim = CLAIM_NAMES[error.claim] ?? `claim '${error.claim}'`;
+    return unauthorized(`token ${claim} is not accepted`);
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return unauthorized('token algorithm is not allowed (expected EdDSA)');
