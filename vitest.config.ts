@@ -13,5 +13,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: more workers only make the real processes fight for CPU.
     maxWorkers: 2,
+    reporters: ['default', './test/setup/summary-reporter.ts'],
   },
 });

@@ -20,6 +20,8 @@ export interface CollectedSpan {
   events: { name: string; attributes: Record<string, AttributeValue> }[];
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
+  /** When the sink received it (process.hrtime.bigint()). */
+  receivedAt: bigint;
 }
 
 interface OtlpKeyValue {
@@ -50,6 +52,7 @@ function decodeAttributes(list: OtlpKeyValue[] | undefined): Record<string, Attr
 
 // biome-ignore lint/suspicious/noExplicitAny: the OTLP/JSON document is walked structurally.
 function decodeExport(document: any): CollectedSpan[] {
+  const receivedAt = process.hrtime.bigint();
   const spans: CollectedSpan[] = [];
   for (const resourceSpans of document.resourceSpans ?? []) {
     const resource = decodeAttributes(resourceSpans.resource?.attributes);
@@ -72,6 +75,7 @@ function decodeExport(document: any): CollectedSpan[] {
           ),
           startTimeUnixNano: BigInt(span.startTimeUnixNano ?? 0),
           endTimeUnixNano: BigInt(span.endTimeUnixNano ?? 0),
+          receivedAt,
         });
       }
     }

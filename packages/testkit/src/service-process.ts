@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { waitFor } from './wait.js';
 
 export interface ServiceProcess {
@@ -18,6 +19,8 @@ export interface ServiceProcessOptions {
   env: Record<string, string>;
   readyPath?: string;
   timeoutMs?: number;
+  /** Also append the process's output to this file. */
+  logFile?: string;
 }
 
 /**
@@ -42,12 +45,14 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     },
   );
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  const collect = (chunk: Buffer) => {
     output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+    log?.write(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.once('exit', () => log?.end());
   const url = `http://127.0.0.1:${port}`;
   const exited = once(child, 'exit');
   const stop = async () => {

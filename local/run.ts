@@ -1,0 +1,102 @@
+/**
+ * `make run`: PostgreSQL and the four services as local processes on loopback, with the same
+ * start command and environment variables the chart uses. Traces go to OTEL_EXPORTER_OTLP_ENDPOINT
+ * when it is set (e.g. a local collector), otherwise they are printed here as trees.
+ * Ctrl-C stops everything this started; logs are in .local/logs/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createDatabase,
+  type ServiceProcess,
+  startPostgres,
+  startServiceProcess,
+} from '@tracing-demo/testkit';
+import { startTracePrinter } from './trace-printer.ts';
+
+const root = join(import.meta.dirname, '..');
+const logDir = join(root, '.local', 'logs');
+mkdirSync(logDir, { recursive: true });
+
+const step = (message: string) => process.stdout.write(`[local] ${message}\n`);
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+const stoppers: (() => Promise<unknown>)[] = [];
+async function stopAll() {
+  step('stopping…');
+  for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  step('stopped');
+}
+
+async function main() {
+  step('starting PostgreSQL (throwaway, on 127.0.0.1)…');
+  const postgres = await startPostgres();
+  stoppers.push(() => postgres.stop());
+  const databaseUrl = await createDatabase(postgres.url(), 'tracing_demo');
+
+  let otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const telemetry: Record<string, string> = {};
+  if (!otlpEndpoint) {
+    const printer = await startTracePrinter();
+    stoppers.push(() => printer.close());
+    otlpEndpoint = printer.url;
+    telemetry.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
+    // Export every half second so a trace shows up right after its request, not 5 s later.
+    telemetry.OTEL_BSP_SCHEDULE_DELAY = '500';
+    step('no OTEL_EXPORTER_OTLP_ENDPOINT set: traces will be printed below');
+  }
+
+  const urls = {
+    gateway: `http://127.0.0.1:${port('GATEWAY_PORT', 3000)}`,
+    auth: `http://127.0.0.1:${port('AUTH_PORT', 3001)}`,
+    order: `http://127.0.0.1:${port('ORDER_PORT', 3002)}`,
+    payment: `http://127.0.0.1:${port('PAYMENT_PORT', 3003)}`,
+  };
+  const common = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+    ...telemetry,
+    AUTH_SERVICE_URL: urls.auth,
+    ORDER_SERVICE_URL: urls.order,
+    PAYMENT_SERVICE_URL: urls.payment,
+    DATABASE_URL: databaseUrl,
+  };
+  const start = async (name: string, url: string, env: Record<string, string> = {}) => {
+    step(`starting ${name} on ${url}…`);
+    const service: ServiceProcess = await startServiceProcess({
+      name,
+      port: Number(new URL(url).port),
+      directory: join(root, 'services', name),
+      env: { ...common, ...env },
+      logFile: join(logDir, `${name}.log`),
+    });
+    stoppers.push(() => service.stop());
+  };
+  await start('payment-service', urls.payment, {
+    PAYMENT_FAILURE_RATE: process.env.PAYMENT_FAILURE_RATE ?? '0.05',
+    PAYMENT_SLOW_RATE: process.env.PAYMENT_SLOW_RATE ?? '0.05',
+  });
+  await start('auth-service', urls.auth);
+  await start('order-service', urls.order);
+  await start('api-gateway', urls.gateway);
+
+  process.stdout.write(`
+[local] ready. The gateway is ${urls.gateway}; logs are in ${logDir}.
+  TOKEN=$(curl -s ${urls.gateway}/api/auth/login -H 'content-type: application/json' \\
+    -d '{"email":"alice@example.com","password":"alice-password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')
+  curl -s ${urls.gateway}/api/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d '{"items":[{"sku":"SKU-COFFEE","quantity":2}],"paymentMethod":"card","cardNumber":"4242424242424242"}'
+  curl -s -X PUT ${urls.payment}/admin/faults -H 'content-type: application/json' -d '{"failureRate":0.5}'
+Press Ctrl-C to stop.
+`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopAll().then(() => process.exit(0));
+  });
+}
+main().catch(async (error) => {
+  process.stderr.write(`[local] failed: ${error instanceof Error ? error.message : error}\n`);
+  await stopAll();
+  process.exit(1);
+});

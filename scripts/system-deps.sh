@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and the local platform run need, when they are missing.
+# PostgreSQL is Debian's server (the tests start their own throwaway instance on loopback).
+set -euo pipefail
+
+need=()
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "[deps] system packages present"
+  exit 0
+fi
+
+echo "[deps] installing Debian packages: ${need[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  run=()
+elif command -v sudo >/dev/null; then
+  run=(sudo)
+else
+  echo "[deps] need root to install ${need[*]}: run 'apt-get install ${need[*]}' as root" >&2
+  exit 1
+fi
+# Package post-install scripts try to start a system-wide cluster; the project never uses it.
+export DEBIAN_FRONTEND=noninteractive
+"${run[@]}" apt-get update -qq
+"${run[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+echo "[deps] installed ${need[*]}"
