@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the local platform run need, when they are missing.
-# PostgreSQL is Debian's server (the tests start their own throwaway instance on loopback).
+# PostgreSQL and RabbitMQ are Debian's servers; the tests and `make run` start their own
+# throwaway instances on loopback and never use the system-wide ones the packages set up.
 set -euo pipefail
 
 need=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "[deps] system packages present"

@@ -19,10 +19,13 @@ export const PLANTED = {
 };
 
 export interface Stack {
+  databaseUrl: string;
   gateway: ServiceProcess;
   auth: ServiceProcess;
   order: ServiceProcess;
   payment: ServiceProcess;
+  /** Only when started with an AMQP URL. */
+  worker?: ServiceProcess;
   sink: OtlpSink;
   signingKeyPem: string;
   processes: ServiceProcess[];
@@ -31,9 +34,14 @@ export interface Stack {
 
 /**
  * The four HTTP services as real processes on loopback, each loading the telemetry bootstrap
- * and exporting OTLP/JSON to a span sink, with auth and orders on a fresh database.
+ * and exporting OTLP/JSON to a span sink, with auth and orders on a fresh database. Given a
+ * RabbitMQ URL, order-service publishes through it and the fulfillment-worker runs too.
  */
-export async function startStack(adminUrl: string, databaseName: string): Promise<Stack> {
+export async function startStack(
+  adminUrl: string,
+  databaseName: string,
+  options: { amqpUrl?: string } = {},
+): Promise<Stack> {
   const sink = await startOtlpSink();
   const databaseUrl = await createDatabase(adminUrl, databaseName);
   const signingKeyPem = generateKeyPairSync('ed25519')
@@ -75,17 +83,39 @@ export async function startStack(adminUrl: string, databaseName: string): Promis
       DEMO_USERS: `${PLANTED.email}:${PLANTED.password},bob@example.com:bob-password`,
     });
     processes.push(auth);
+    const messaging = options.amqpUrl ? { AMQP_URL: options.amqpUrl, OUTBOX_POLL_MS: '200' } : {};
     const order = await service('order-service', orderPort, {
       DATABASE_URL: databaseUrl,
       PAYMENT_SERVICE_URL: payment.url,
+      ...messaging,
     });
     processes.push(order);
+    let worker: ServiceProcess | undefined;
+    if (options.amqpUrl) {
+      worker = await service('fulfillment-worker', await freePort(), {
+        DATABASE_URL: databaseUrl,
+        AMQP_URL: options.amqpUrl,
+        WORKER_RETRY_DELAY_MS: '50',
+      });
+      processes.push(worker);
+    }
     const gateway = await service('api-gateway', gatewayPort, {
       ORDER_SERVICE_URL: order.url,
       RATE_LIMIT_PER_MINUTE: '10000',
     });
     processes.push(gateway);
-    return { gateway, auth, order, payment, sink, signingKeyPem, processes, stop };
+    return {
+      databaseUrl,
+      gateway,
+      auth,
+      order,
+      payment,
+      worker,
+      sink,
+      signingKeyPem,
+      processes,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

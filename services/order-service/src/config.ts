@@ -1,4 +1,5 @@
 import {
+  envNumber,
   envString,
   envUrl,
   type ServerConfig,
@@ -12,6 +13,9 @@ export interface OrderConfig {
   jwksUrl: string;
   issuer: string;
   audience: string;
+  amqpUrl: string;
+  /** How often the outbox relay looks for unpublished events when nothing woke it. */
+  outboxPollMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): OrderConfig {
@@ -23,5 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): OrderConfig {
     jwksUrl: `${authServiceUrl}/.well-known/jwks.json`,
     issuer: envString(env, 'JWT_ISSUER', 'tracing-demo-auth'),
     audience: envString(env, 'JWT_AUDIENCE', 'tracing-demo'),
+    amqpUrl: envString(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
+    outboxPollMs: envNumber(env, 'OUTBOX_POLL_MS', 1_000, { min: 10, max: 60_000, integer: true }),
   };
 }

@@ -1,5 +1,6 @@
 import { inTransaction, type Pool } from '@tracing-demo/service-kit';
 import type { PricedLine } from './catalog.js';
+import { writeOrderCreated } from './outbox.js';
 
 export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS orders (
@@ -16,6 +17,15 @@ export const SCHEMA = [
      created_at timestamptz NOT NULL DEFAULT now()
    )`,
   'CREATE INDEX IF NOT EXISTS orders_by_user ON orders (user_id, created_at DESC)',
+  `CREATE TABLE IF NOT EXISTS outbox (
+     id uuid PRIMARY KEY,
+     event_type text NOT NULL,
+     payload jsonb NOT NULL,
+     trace_context jsonb NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     published_at timestamptz
+   )`,
+  'CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL',
 ];
 
 export interface NewOrder {
@@ -61,7 +71,10 @@ function toOrder(row: OrderRow) {
 
 export type StoredOrder = ReturnType<typeof toOrder>;
 
-/** Stores a paid order in one transaction (the outbox event will join this transaction). */
+/**
+ * Stores a paid order and its `order.created` event in one transaction: there is never an order
+ * without its event, and RabbitMQ being down cannot fail the order (the relay publishes later).
+ */
 export async function saveOrder(pool: Pool, order: NewOrder): Promise<StoredOrder> {
   return inTransaction(pool, async (client) => {
     const result = await client.query<OrderRow>(
@@ -81,7 +94,17 @@ export async function saveOrder(pool: Pool, order: NewOrder): Promise<StoredOrde
         order.paymentId,
       ],
     );
-    return toOrder(result.rows[0] as OrderRow);
+    const stored = toOrder(result.rows[0] as OrderRow);
+    await writeOrderCreated(client, {
+      version: 1,
+      orderId: stored.id,
+      userId: order.userId,
+      items: order.items.map(({ sku, quantity }) => ({ sku, quantity })),
+      totalCents: stored.totalCents,
+      currency: stored.currency,
+      createdAt: stored.createdAt,
+    });
+    return stored;
   });
 }
 

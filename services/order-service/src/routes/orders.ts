@@ -19,7 +19,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
   pool: Pool;
   verifier: TokenVerifier;
   paymentServiceUrl: string;
-}> = async (app, { pool, verifier, paymentServiceUrl }) => {
+  onOrderSaved?: () => void;
+}> = async (app, { pool, verifier, paymentServiceUrl, onOrderSaved }) => {
   // No trust by position: order-service checks the token itself even behind the gateway.
   requireAuthentication(app, verifier);
 
@@ -75,6 +76,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
           });
         },
       );
+      onOrderSaved?.();
       return reply.code(201).send(order);
     },
   );

@@ -1,0 +1,205 @@
+import { DEAD_LETTER_QUEUE, ORDER_CREATED, ORDERS_EXCHANGE } from '@tracing-demo/messaging';
+import {
+  type CollectedSpan,
+  type RabbitMqServer,
+  renderTree,
+  SpanKind,
+  StatusCode,
+  startRabbitMq,
+  waitFor,
+} from '@tracing-demo/testkit';
+import amqp from 'amqplib';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { login, request, type Stack, startStack } from './stack.js';
+
+let rabbit: RabbitMqServer;
+let stack: Stack;
+let db: pg.Pool;
+let token: string;
+
+beforeAll(async () => {
+  rabbit = await startRabbitMq();
+  stack = await startStack(inject('postgresAdminUrl'), 'integration_async', {
+    amqpUrl: rabbit.url,
+  });
+  db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+  token = await login(stack);
+});
+afterAll(async () => {
+  await db?.end();
+  await stack?.stop();
+  await rabbit?.destroy();
+});
+
+async function placeOrder(quantity = 1) {
+  const response = await request(`${stack.gateway.url}/api/orders`, {
+    method: 'POST',
+    body: { items: [{ sku: 'SKU-FILTER', quantity }], paymentMethod: 'wallet' },
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as { id: string };
+}
+
+const count = async (sql: string, params: unknown[] = []) =>
+  Number((await db.query<{ n: string }>(sql, params)).rows[0]?.n);
+
+const workerSpansFor = (orderId: string) =>
+  stack.sink.spans.filter(
+    (s) =>
+      s.service === 'fulfillment-worker' &&
+      s.name === 'fulfillOrder' &&
+      s.attributes['order.id'] === orderId,
+  );
+
+describe('order.created through the outbox, RabbitMQ and the worker', () => {
+  it('one order is ONE trace: gateway → order → payment, publish, and the worker consuming it', async () => {
+    const order = await placeOrder();
+    const trace = await waitFor('the worker spans in the order trace', () => {
+      const processOrder = stack.sink.spans.find(
+        (s) => s.name === 'processOrder' && s.attributes['order.id'] === order.id,
+      );
+      if (!processOrder) return undefined;
+      const spans = stack.sink.trace(processOrder.traceId);
+      const done =
+        spans.some((s) => s.service === 'fulfillment-worker' && s.kind === SpanKind.CLIENT) &&
+        spans.some((s) => s.service === 'api-gateway' && !s.parentSpanId);
+      return done ? spans : undefined;
+    });
+    console.log(`order trace with the async hop:\n${renderTree(trace)}`);
+
+    const byId = new Map(trace.map((s) => [s.spanId, s]));
+    const parentOf = (span: CollectedSpan) =>
+      span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+    const root = trace.filter((s) => !s.parentSpanId);
+    expect(root.map((s) => s.service)).toEqual(['api-gateway']);
+    expect(trace.some((s) => s.service === 'payment-service' && s.name === 'chargePayment')).toBe(
+      true,
+    );
+
+    const publish = trace.find(
+      (s) => s.service === 'order-service' && s.kind === SpanKind.PRODUCER,
+    );
+    expect(publish, renderTree(trace)).toBeDefined();
+    expect(parentOf(publish as CollectedSpan)?.name).toBe('processOrder');
+    const consume = trace.find(
+      (s) => s.service === 'fulfillment-worker' && s.kind === SpanKind.CONSUMER,
+    );
+    expect(consume, renderTree(trace)).toBeDefined();
+    expect(consume?.parentSpanId).toBe(publish?.spanId);
+    const fulfill = trace.find(
+      (s) => s.service === 'fulfillment-worker' && s.name === 'fulfillOrder',
+    );
+    expect(parentOf(fulfill as CollectedSpan)?.spanId).toBe(consume?.spanId);
+    expect(fulfill?.attributes['fulfillment.result']).toBe('fulfilled');
+    const workerQueries = trace.filter(
+      (s) => s.service === 'fulfillment-worker' && s.attributes['db.system.name'] === 'postgresql',
+    );
+    expect(workerQueries.length).toBeGreaterThan(0);
+    expect(
+      trace.every((s) => s.status.code !== StatusCode.ERROR),
+      renderTree(trace),
+    ).toBe(true);
+
+    await waitFor(
+      'the order to be fulfilled',
+      async () =>
+        (await count(`SELECT count(*) AS n FROM orders WHERE id = $1 AND status = 'fulfilled'`, [
+          order.id,
+        ])) === 1,
+    );
+  });
+
+  it('orders succeed while RabbitMQ is down, and every event arrives exactly once after it returns', async () => {
+    const reservedBefore = await count(
+      `SELECT coalesce(sum(reserved), 0) AS n FROM stock_reservations WHERE sku = 'SKU-FILTER'`,
+    );
+    await rabbit.stop();
+    const placed: { id: string }[] = [];
+    try {
+      for (let i = 1; i <= 8; i++) placed.push(await placeOrder(i));
+      expect(
+        await count('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'),
+        'events wait in the outbox while the broker is down',
+      ).toBe(8);
+    } finally {
+      await rabbit.start();
+    }
+    const ids = placed.map((o) => o.id);
+    await waitFor(
+      'every outbox event to be fulfilled after RabbitMQ returned',
+      async () =>
+        (await count(`SELECT count(*) AS n FROM fulfillments WHERE order_id = ANY($1::uuid[])`, [
+          ids,
+        ])) === 8,
+      { timeoutMs: 60_000 },
+    );
+    expect(await count('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'fulfilled'`,
+        [ids],
+      ),
+    ).toBe(8);
+    // Nothing duplicated in effect: stock reserved exactly once per order (1 + 2 + … + 8).
+    expect(
+      await count(`SELECT sum(reserved) AS n FROM stock_reservations WHERE sku = 'SKU-FILTER'`),
+    ).toBe(reservedBefore + 36);
+    // Nothing delivered twice: each order was processed by the worker exactly once.
+    await waitFor('the worker spans', () => ids.every((id) => workerSpansFor(id).length > 0));
+    for (const id of ids)
+      expect(workerSpansFor(id).map((s) => s.attributes['fulfillment.result'])).toEqual([
+        'fulfilled',
+      ]);
+  });
+
+  it('a poison message goes to the dead-letter queue with an error span, and the worker keeps consuming', async () => {
+    const connection = await amqp.connect(rabbit.url);
+    try {
+      const channel = await connection.createConfirmChannel();
+      const poison = [
+        ['not json', Buffer.from('{"version": 1, "orderId": ')],
+        ['unknown version', Buffer.from(JSON.stringify({ version: 99, orderId: 'x' }))],
+        [
+          'wrong shape',
+          Buffer.from(JSON.stringify({ version: 1, orderId: 'not-a-uuid', items: [] })),
+        ],
+      ] as const;
+      for (const [id, body] of poison) {
+        channel.publish(ORDERS_EXCHANGE, ORDER_CREATED, body, {
+          messageId: `poison-${id}`,
+          persistent: true,
+        });
+      }
+      await channel.waitForConfirms();
+      await waitFor(
+        'the poison messages in the dead-letter queue',
+        async () => (await channel.checkQueue(DEAD_LETTER_QUEUE)).messageCount === poison.length,
+      );
+      for (const [id] of poison) {
+        // The instrumentation's CONSUMER span (old semconv attribute name for the message id).
+        const span = await waitFor(`the error span of poison message '${id}'`, () =>
+          stack.sink.spans.find(
+            (s) =>
+              s.service === 'fulfillment-worker' &&
+              s.kind === SpanKind.CONSUMER &&
+              s.attributes['messaging.message_id'] === `poison-${id}`,
+          ),
+        );
+        expect(span.status.code).toBe(StatusCode.ERROR);
+        expect(span.events.some((e) => e.name === 'exception')).toBe(true);
+      }
+    } finally {
+      await connection.close();
+    }
+    expect(stack.worker?.output()).toContain('poison message dead-lettered');
+    const order = await placeOrder();
+    await waitFor(
+      'an order after the poison messages to be fulfilled',
+      async () =>
+        (await count(`SELECT count(*) AS n FROM fulfillments WHERE order_id = $1`, [order.id])) ===
+        1,
+    );
+  });
+});
