@@ -1,5 +1,5 @@
 /**
- * `make run`: PostgreSQL and the four services as local processes on loopback, with the same
+ * `make run`: PostgreSQL, RabbitMQ and the five services as local processes on loopback, with the same
  * start command and environment variables the chart uses. Traces go to OTEL_EXPORTER_OTLP_ENDPOINT
  * when it is set (e.g. a local collector), otherwise they are printed here as trees.
  * Ctrl-C stops everything this started; logs are in .local/logs/.
@@ -10,6 +10,7 @@ import {
   createDatabase,
   type ServiceProcess,
   startPostgres,
+  startRabbitMq,
   startServiceProcess,
 } from '@tracing-demo/testkit';
 import { startTracePrinter } from './trace-printer.ts';
@@ -33,6 +34,9 @@ async function main() {
   const postgres = await startPostgres();
   stoppers.push(() => postgres.stop());
   const databaseUrl = await createDatabase(postgres.url(), 'tracing_demo');
+  step('starting RabbitMQ (throwaway, on 127.0.0.1; takes a few seconds)…');
+  const rabbit = await startRabbitMq();
+  stoppers.push(() => rabbit.destroy());
 
   let otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const telemetry: Record<string, string> = {};
@@ -51,6 +55,7 @@ async function main() {
     auth: `http://127.0.0.1:${port('AUTH_PORT', 3001)}`,
     order: `http://127.0.0.1:${port('ORDER_PORT', 3002)}`,
     payment: `http://127.0.0.1:${port('PAYMENT_PORT', 3003)}`,
+    worker: `http://127.0.0.1:${port('WORKER_PORT', 3004)}`,
   };
   const common = {
     OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
@@ -59,6 +64,7 @@ async function main() {
     ORDER_SERVICE_URL: urls.order,
     PAYMENT_SERVICE_URL: urls.payment,
     DATABASE_URL: databaseUrl,
+    AMQP_URL: rabbit.url,
   };
   const start = async (name: string, url: string, env: Record<string, string> = {}) => {
     step(`starting ${name} on ${url}…`);
@@ -78,6 +84,7 @@ async function main() {
   await start('auth-service', urls.auth);
   await start('order-service', urls.order);
   await start('api-gateway', urls.gateway);
+  await start('fulfillment-worker', urls.worker);
 
   process.stdout.write(`
 [local] ready. The gateway is ${urls.gateway}; logs are in ${logDir}.
