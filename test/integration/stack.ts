@@ -83,7 +83,9 @@ export async function startStack(
       DEMO_USERS: `${PLANTED.email}:${PLANTED.password},bob@example.com:bob-password`,
     });
     processes.push(auth);
-    const messaging = options.amqpUrl ? { AMQP_URL: options.amqpUrl, OUTBOX_POLL_MS: '200' } : {};
+    const messaging: Record<string, string> = options.amqpUrl
+      ? { AMQP_URL: options.amqpUrl, OUTBOX_POLL_MS: '200' }
+      : {};
     const order = await service('order-service', orderPort, {
       DATABASE_URL: databaseUrl,
       PAYMENT_SERVICE_URL: payment.url,

@@ -14,6 +14,8 @@ export type ServiceApp = FastifyInstance;
 export function createServiceApp(server: Pick<ServerConfig, 'logLevel' | 'bodyLimitBytes'>) {
   const app = Fastify(serviceFastifyOptions(server)).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandlers(app);
+  // JSON only: fastify would otherwise parse text/plain into a string and answer a confusing 400.
+  app.removeContentTypeParser('text/plain');
   // The request id (from the gateway, forwarded on every hop) on each SERVER span and response
   // lets a person, or a test, go from a response or a log line to its trace.
   app.addHook('onRequest', async (request, reply) => {

@@ -46,11 +46,15 @@ export function envNumber(
 
 export function envUrl(env: Env, name: string, fallback?: string): string {
   const value = envString(env, name, fallback);
+  let url: URL | undefined;
   try {
-    return new URL(value).toString().replace(/\/$/, '');
-  } catch {
-    throw new ConfigError(`${name} must be an absolute URL (got '${value}')`);
+    url = new URL(value);
+  } catch {}
+  // `auth-service:3001` parses as a URL with scheme "auth-service:": say so now, not later.
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`${name} must be an http:// or https:// URL (got '${value}')`);
   }
+  return url.toString().replace(/\/$/, '');
 }
 
 /** Settings every service shares: where to listen and how to log. */

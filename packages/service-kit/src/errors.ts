@@ -54,9 +54,13 @@ export function errorBody(statusCode: number, message: string): ErrorBody {
 function describeValidation(error: FastifyError): string {
   const [first] = error.validation ?? [];
   const unknown = first?.keyword === 'additionalProperties' && first.params.additionalProperty;
+  const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
   if (typeof unknown === 'string') {
-    const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
     return `invalid request: ${where} has an unknown property '${unknown}'`;
+  }
+  const allowed = first?.keyword === 'enum' && first.params.allowedValues;
+  if (Array.isArray(allowed)) {
+    return `invalid request: ${where} must be one of ${allowed.map((v) => `'${v}'`).join(', ')}`;
   }
   return `invalid request: ${error.message}`;
 }
@@ -75,8 +79,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const message = error instanceof HttpError ? error.message : 'internal error';
       return reply.code(status).send(errorBody(status, message));
     }
-    const message =
-      'validation' in error && error.validation ? describeValidation(error) : error.message;
+    let message = error.message;
+    if ('validation' in error && error.validation) message = describeValidation(error);
+    else if ('code' in error && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      message = `content-type must be application/json (got '${request.headers['content-type'] ?? 'none'}')`;
+    }
     return reply.code(status).send(errorBody(status, message));
   });
   app.setNotFoundHandler((request, reply) => {

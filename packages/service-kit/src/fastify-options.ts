@@ -17,7 +17,8 @@ export function serviceFastifyOptions(opts: {
 }): FastifyServerOptions {
   return {
     bodyLimit: opts.bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
+    // false: fastify would otherwise take the header as it is; genReqId checks it first.
+    requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -1,6 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LogLevel } from 'fastify';
 
 export type ReadinessCheck = () => Promise<void>;
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** Probes every few seconds would flood info logs: at most warn, never louder than LOG_LEVEL. */
+function probeLogLevel(app: FastifyInstance): LogLevel {
+  const level = app.log.level;
+  return LEVELS.indexOf(level) > LEVELS.indexOf('warn') ? (level as LogLevel) : 'warn';
+}
 
 /**
  * /healthz says the process is alive; /readyz says it can serve (its dependencies answer).
@@ -8,9 +16,9 @@ export type ReadinessCheck = () => Promise<void>;
  * them) and out of rate limiting.
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, ReadinessCheck>) {
-  const routeConfig = { otel: false, rateLimit: false } as const;
-  app.get('/healthz', { config: routeConfig, logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: routeConfig, logLevel: 'warn' }, async (request, reply) => {
+  const options = { config: { otel: false, rateLimit: false }, logLevel: probeLogLevel(app) };
+  app.get('/healthz', options, async () => ({ status: 'ok' }));
+  app.get('/readyz', options, async (request, reply) => {
     const failures: Record<string, string> = {};
     await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {

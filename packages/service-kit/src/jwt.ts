@@ -88,7 +88,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+// The scheme is case-insensitive (RFC 9110); the token is three base64url parts.
+const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 
 /** Extracts the token from `Authorization: Bearer <jwt>` or says what is wrong with the header. */
 export function bearerToken(header: string | undefined): string {

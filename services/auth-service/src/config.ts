@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import {
   ConfigError,
   envNumber,
@@ -18,8 +19,8 @@ export interface AuthConfig {
   issuer: string;
   audience: string;
   tokenTtlSeconds: number;
-  /** PKCS#8 PEM of an Ed25519 key; the chart keeps it in a Secret across upgrades. */
-  signingKeyPem: string | undefined;
+  /** From a PKCS#8 PEM Ed25519 key; the chart keeps it in a Secret across upgrades. */
+  signingKey: KeyObject | undefined;
   demoUsers: DemoUser[];
 }
 
@@ -42,6 +43,23 @@ export function parseDemoUsers(text: string): DemoUser[] {
     });
 }
 
+/** JWT_SIGNING_KEY as PEM; `\n` escapes are accepted for env files that cannot hold newlines. */
+export function parseSigningKey(pem: string | undefined): KeyObject | undefined {
+  if (!pem) return undefined;
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem.replace(/\\n/g, '\n'));
+  } catch {
+    throw new ConfigError(
+      'JWT_SIGNING_KEY must be a PKCS#8 PEM private key (it could not be parsed)',
+    );
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new ConfigError(`JWT_SIGNING_KEY must be an Ed25519 key (got ${key.asymmetricKeyType})`);
+  }
+  return key;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): AuthConfig {
   return {
     server: serverConfigFromEnv(env, 3001),
@@ -53,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AuthConfig {
       max: 86_400,
       integer: true,
     }),
-    signingKeyPem: envOptional(env, 'JWT_SIGNING_KEY'),
+    signingKey: parseSigningKey(envOptional(env, 'JWT_SIGNING_KEY')),
     demoUsers: parseDemoUsers(
       envString(env, 'DEMO_USERS', 'alice@example.com:alice-password,bob@example.com:bob-password'),
     ),

@@ -1,9 +1,4 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-} from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import type { AuthConfig } from './config.js';
 
@@ -15,17 +10,9 @@ export interface TokenIssuer {
   ephemeral: boolean;
 }
 
-function loadPrivateKey(pem: string | undefined): { key: KeyObject; ephemeral: boolean } {
-  if (!pem) return { key: generateKeyPairSync('ed25519').privateKey, ephemeral: true };
-  const key = createPrivateKey(pem.replace(/\\n/g, '\n'));
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`JWT_SIGNING_KEY must be an Ed25519 key (got ${key.asymmetricKeyType})`);
-  }
-  return { key, ephemeral: false };
-}
-
 export async function createTokenIssuer(config: AuthConfig): Promise<TokenIssuer> {
-  const { key, ephemeral } = loadPrivateKey(config.signingKeyPem);
+  const ephemeral = config.signingKey === undefined;
+  const key = config.signingKey ?? generateKeyPairSync('ed25519').privateKey;
   const publicKey = createPublicKey(key);
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);

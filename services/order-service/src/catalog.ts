@@ -23,16 +23,27 @@ export interface PricedLine extends OrderLine {
   unitPriceCents: number;
 }
 
-/** Every SKU must exist and have the stock: a 400 names the unknown SKU, a 409 the short one. */
+/**
+ * Every SKU must exist and have the stock for all lines that ask for it: a 400 names the unknown
+ * SKU, a 409 the short one.
+ */
 export function checkInventory(lines: readonly OrderLine[]): PricedLine[] {
-  return lines.map((line) => {
-    const product = CATALOG[line.sku];
-    if (!product) throw new HttpError(400, `unknown sku '${line.sku}'`);
-    if (line.quantity > product.stock) {
-      throw new HttpError(409, `only ${product.stock} of '${line.sku}' in stock`);
+  const wanted = new Map<string, number>();
+  for (const line of lines) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
+  for (const [sku, quantity] of wanted) {
+    const product = CATALOG[sku];
+    if (!product) throw new HttpError(400, `unknown sku '${sku}'`);
+    if (quantity > product.stock) {
+      throw new HttpError(
+        409,
+        `only ${product.stock} of '${sku}' in stock (asked for ${quantity})`,
+      );
     }
-    return { ...line, unitPriceCents: product.priceCents };
-  });
+  }
+  return lines.map((line) => ({
+    ...line,
+    unitPriceCents: (CATALOG[line.sku] as Product).priceCents,
+  }));
 }
 
 const FREE_SHIPPING_FROM_CENTS = 10_000;

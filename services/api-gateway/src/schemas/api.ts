@@ -21,7 +21,7 @@ export const CreateOrder = Type.Object(
       ),
       { minItems: 1, maxItems: 20 },
     ),
-    paymentMethod: Type.Union([Type.Literal('card'), Type.Literal('wallet')]),
+    paymentMethod: Type.Enum(['card', 'wallet']),
     cardNumber: Type.Optional(Type.String({ pattern: '^[0-9]{12,19}$' })),
   },
   { additionalProperties: false },

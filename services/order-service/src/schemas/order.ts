@@ -11,7 +11,7 @@ export const OrderLine = Type.Object(
 export const CreateOrder = Type.Object(
   {
     items: Type.Array(OrderLine, { minItems: 1, maxItems: 20 }),
-    paymentMethod: Type.Union([Type.Literal('card'), Type.Literal('wallet')]),
+    paymentMethod: Type.Enum(['card', 'wallet']),
     cardNumber: Type.Optional(Type.String({ pattern: '^[0-9]{12,19}$' })),
   },
   { additionalProperties: false },

@@ -41,7 +41,7 @@ export const chargeRoutes: FastifyPluginAsyncTypebox<{ faults: FaultInjector }> 
           span.setAttribute('payment.status', 'failed');
           throw new HttpError(503, 'payment processor unavailable (injected fault)');
         }
-        if (cardNumber === DECLINED_CARD) {
+        if (method === 'card' && cardNumber === DECLINED_CARD) {
           span.setAttribute('payment.status', 'declined');
           span.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
           return reply

@@ -4,8 +4,8 @@ export const ChargeRequest = Type.Object(
   {
     orderId: Type.String({ format: 'uuid' }),
     amountCents: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
-    currency: Type.Union([Type.Literal('USD'), Type.Literal('EUR')]),
-    method: Type.Union([Type.Literal('card'), Type.Literal('wallet')]),
+    currency: Type.Enum(['USD', 'EUR']),
+    method: Type.Enum(['card', 'wallet']),
     cardNumber: Type.Optional(Type.String({ pattern: '^[0-9]{12,19}$' })),
   },
   { additionalProperties: false },

@@ -1,0 +1,71 @@
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ALICE, type AuthService, BOB, buildAuthService, freshDatabase, login } from './helpers.js';
+
+let databaseUrl: string;
+const apps: AuthService[] = [];
+
+beforeEach(async () => {
+  databaseUrl = await freshDatabase('auth_seeding');
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+async function start(env: Record<string, string> = {}) {
+  const app = await buildAuthService({ DATABASE_URL: databaseUrl, ...env });
+  apps.push(app);
+  return app;
+}
+
+async function usersByEmail() {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ email: string; id: string }>(
+      'SELECT email, id FROM users ORDER BY email',
+    );
+    return result.rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('demo user seeding', () => {
+  it('creates each demo user once however often the service starts', async () => {
+    await start();
+    const first = await usersByEmail();
+    await start();
+
+    expect(first.map((user) => user.email)).toEqual([ALICE.email, BOB.email]);
+    expect(await usersByEmail()).toEqual(first);
+  });
+
+  it('lets two replicas start together on an empty database', async () => {
+    await Promise.all([start(), start()]);
+
+    expect((await usersByEmail()).map((user) => user.email)).toEqual([ALICE.email, BOB.email]);
+    for (const app of apps) expect((await login(app, ALICE)).statusCode).toBe(200);
+  });
+
+  it('leaves an existing user alone when DEMO_USERS gives them another password', async () => {
+    await start();
+    const restarted = await start({ DEMO_USERS: `${ALICE.email}:a-new-password` });
+
+    expect((await login(restarted, ALICE)).statusCode).toBe(200);
+    expect((await login(restarted, { ...ALICE, password: 'a-new-password' })).statusCode).toBe(401);
+  });
+
+  it('adds a demo user that was added to DEMO_USERS since the last start', async () => {
+    await start({ DEMO_USERS: `${ALICE.email}:${ALICE.password}` });
+    const restarted = await start({
+      DEMO_USERS: `${ALICE.email}:${ALICE.password},carol@example.com:carol-password`,
+    });
+
+    const carol = await login(restarted, {
+      email: 'carol@example.com',
+      password: 'carol-password',
+    });
+    expect(carol.statusCode).toBe(200);
+  });
+});
