@@ -17,6 +17,9 @@ function refusal(header: string | undefined): HttpError {
 describe('bearerToken', () => {
   it('takes the JWT out of "Bearer <jwt>"', () => {
     expect(bearerToken(`Bearer ${JWT}`)).toBe(JWT);
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    expect(bearerToken(`bearer ${JWT}`)).toBe(JWT);
+    expect(bearerToken(`BEARER ${JWT}`)).toBe(JWT);
   });
 
   it('ignores whitespace around the header value', () => {

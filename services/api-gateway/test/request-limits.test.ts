@@ -64,7 +64,20 @@ describe('what the gateway refuses before forwarding', () => {
     );
 
     expect(response.statusCode).toBe(415);
-    expect(response.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    expect(response.json()).toEqual({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: "content-type must be application/json (got 'application/xml')",
+    });
+  });
+
+  it('refuses text/plain with 415 too, rather than parsing it as a string', async () => {
+    const response = await postLogin('{"email": "alice@example.com"}', 'text/plain');
+
+    expect(response.statusCode).toBe(415);
+    expect(response.json().message).toBe(
+      "content-type must be application/json (got 'text/plain')",
+    );
   });
 
   it('refuses a body that breaks the schema with 400 naming the field', async () => {

@@ -21,8 +21,12 @@ describe('POST /charges with bad input', () => {
       { orderId: 'order-1' },
       'body/orderId must match format "uuid"',
     ],
-    ['an unsupported currency', { currency: 'GBP' }, 'body/currency'],
-    ['an unknown payment method', { method: 'cash' }, 'body/method'],
+    ['an unsupported currency', { currency: 'GBP' }, "body/currency must be one of 'USD', 'EUR'"],
+    [
+      'an unknown payment method',
+      { method: 'cash' },
+      "body/method must be one of 'card', 'wallet'",
+    ],
     [
       'a card number with letters',
       { cardNumber: '4111-1111-1111' },

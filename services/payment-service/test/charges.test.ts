@@ -37,6 +37,14 @@ describe('POST /charges', () => {
     expect(response.json().status).toBe('approved');
   });
 
+  it('approves a wallet charge even when a declined card number rides along', async () => {
+    const response = await charge(
+      chargeRequest({ method: 'wallet', cardNumber: '4000000000000002' }),
+    );
+
+    expect(response.statusCode).toBe(201);
+  });
+
   it('declines the test card 4000000000000002 with 402 and reason card_declined', async () => {
     const response = await charge(chargeRequest({ cardNumber: '4000000000000002' }));
 
