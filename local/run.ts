@@ -56,6 +56,7 @@ async function main() {
     order: `http://127.0.0.1:${port('ORDER_PORT', 3002)}`,
     payment: `http://127.0.0.1:${port('PAYMENT_PORT', 3003)}`,
     worker: `http://127.0.0.1:${port('WORKER_PORT', 3004)}`,
+    loadgen: `http://127.0.0.1:${port('LOADGEN_PORT', 3005)}`,
   };
   const common = {
     OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
@@ -85,6 +86,16 @@ async function main() {
   await start('order-service', urls.order);
   await start('api-gateway', urls.gateway);
   await start('fulfillment-worker', urls.worker);
+  // Opt-in: at any useful rate the printed trees would scroll past faster than anyone reads.
+  if (process.env.LOADGEN_RATE) {
+    await start('loadgen', urls.loadgen, {
+      GATEWAY_URL: urls.gateway,
+      LOADGEN_RATE: process.env.LOADGEN_RATE,
+    });
+    step(
+      `loadgen sends ${process.env.LOADGEN_RATE} requests/s; its report: ${urls.loadgen}/report`,
+    );
+  }
 
   process.stdout.write(`
 [local] ready. The gateway is ${urls.gateway}; logs are in ${logDir}.

@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# Shared definitions for tools/build.sh, tools/which.sh and tools/check.sh.
+# Source it; it defines functions and variables only (no side effects besides
+# reading tools/versions.env).
+
+TOOLS_SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$TOOLS_SRC_DIR/.." && pwd)"
+
+# shellcheck source=versions.env
+source "$TOOLS_SRC_DIR/versions.env"
+
+TOOLS_DIR="${TRACING_DEMO_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tracing-demo/tools}"
+# Bump when a recipe in build.sh changes in a way that needs a rebuild.
+TOOLS_RECIPE_REV=1
+
+# Every tool, in build order (dependencies first).
+ALL_TOOLS=(ocb otelcol tempo prometheus helm-unittest helm k8s-schemas kubeconform tilt)
+
+tools_log() { printf '[tools] %s\n' "$*" >&2; }
+tools_die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Version used for the cache directory name and progress messages.
+tool_version() {
+  case "$1" in
+    ocb | otelcol) echo "$OTELCOL_VERSION" ;;
+    tempo) echo "$TEMPO_VERSION" ;;
+    prometheus) echo "$PROMETHEUS_VERSION" ;;
+    helm) echo "$HELM_VERSION" ;;
+    helm-unittest) echo "$HELM_UNITTEST_VERSION" ;;
+    kubeconform) echo "$KUBECONFORM_VERSION" ;;
+    k8s-schemas) echo "$KUBERNETES_SCHEMA_VERSION" ;;
+    tilt) echo "$TILT_VERSION" ;;
+    *) return 1 ;;
+  esac
+}
+
+tool_dir() { echo "$TOOLS_DIR/$1-v$(tool_version "$1")"; }
+
+# Binaries a tool provides in <dir>/bin.
+tool_bins() {
+  case "$1" in
+    ocb) echo ocb ;;
+    otelcol) echo otelcol ;;
+    tempo) echo tempo ;;
+    prometheus) echo "prometheus promtool" ;;
+    helm) echo helm ;;
+    helm-unittest) echo untt ;;
+    kubeconform) echo kubeconform ;;
+    k8s-schemas) echo "" ;;
+    tilt) echo tilt ;;
+  esac
+}
+
+# Which tool provides binary NAME.
+tool_of_bin() {
+  case "$1" in
+    ocb | builder) echo ocb ;;
+    otelcol) echo otelcol ;;
+    tempo) echo tempo ;;
+    prometheus | promtool) echo prometheus ;;
+    helm) echo helm ;;
+    untt | helm-unittest) echo helm-unittest ;;
+    kubeconform) echo kubeconform ;;
+    k8s-schemas | kubernetes-schemas) echo k8s-schemas ;;
+    tilt) echo tilt ;;
+    *) return 1 ;;
+  esac
+}
+
+# Everything that determines a tool's build output. Stored in the stamp file; a
+# mismatch means "not built" and triggers a rebuild.
+tool_key() {
+  local t="$1" extra=""
+  case "$t" in
+    otelcol) extra="manifest=$(sha256sum "$REPO_ROOT/collector/builder.yaml" | cut -d' ' -f1)" ;;
+    tempo) extra="revision=$TEMPO_REVISION" ;;
+    prometheus) extra="module=v$PROMETHEUS_MODULE_VERSION" ;;
+    k8s-schemas) extra="kubernetes-validate=$KUBERNETES_VALIDATE_VERSION" ;;
+  esac
+  echo "tool=$t version=$(tool_version "$t") recipe=$TOOLS_RECIPE_REV $extra"
+}
+
+STAMP_NAME=.tracing-demo-tool-stamp
+
+# True when the tool is completely built for the pinned version.
+tool_is_built() {
+  local t="$1" d b
+  d="$(tool_dir "$t")"
+  [ -f "$d/$STAMP_NAME" ] || return 1
+  [ "$(cat "$d/$STAMP_NAME")" = "$(tool_key "$t")" ] || return 1
+  for b in $(tool_bins "$t"); do
+    [ -x "$d/bin/$b" ] || return 1
+  done
+  return 0
+}
