@@ -1,7 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
+import { envString } from './env.js';
 
 export type Pool = pg.Pool;
+
+/** DATABASE_URL; order-service and the worker share one database, auth-service may too. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv): string {
+  return envString(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/tracing_demo');
+}
 export type PoolClient = pg.PoolClient;
 
 /**

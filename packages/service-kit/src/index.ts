@@ -3,6 +3,7 @@ export { currentUser, requireAuthentication } from './auth.js';
 export {
   createPool,
   databaseReadiness,
+  databaseUrlFromEnv,
   inTransaction,
   migrate,
   type Pool,
@@ -23,8 +24,10 @@ export {
   type AuthenticatedUser,
   bearerToken,
   createTokenVerifier,
+  jwtClaimsFromEnv,
   type TokenVerifier,
   type TokenVerifierOptions,
+  tokenVerifierOptionsFromEnv,
 } from './jwt.js';
 export { runService, type ServiceDefinition } from './run.js';
 export { callService, type UpstreamRequest, type UpstreamResponse } from './upstream.js';

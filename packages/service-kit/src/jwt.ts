@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { envString, envUrl } from './env.js';
 import { HttpError } from './errors.js';
 
 export interface TokenVerifierOptions {
@@ -6,6 +7,26 @@ export interface TokenVerifierOptions {
   jwksUrl: string;
   issuer: string;
   audience: string;
+}
+
+/** JWT_ISSUER and JWT_AUDIENCE: what auth-service signs and every verifier demands. */
+export function jwtClaimsFromEnv(env: NodeJS.ProcessEnv): { issuer: string; audience: string } {
+  return {
+    issuer: envString(env, 'JWT_ISSUER', 'tracing-demo-auth'),
+    audience: envString(env, 'JWT_AUDIENCE', 'tracing-demo'),
+  };
+}
+
+/** Where to fetch auth-service's keys (AUTH_SERVICE_URL) and which claims to demand. */
+export function tokenVerifierOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+): TokenVerifierOptions & { authServiceUrl: string } {
+  const authServiceUrl = envUrl(env, 'AUTH_SERVICE_URL', 'http://127.0.0.1:3001');
+  return {
+    authServiceUrl,
+    jwksUrl: `${authServiceUrl}/.well-known/jwks.json`,
+    ...jwtClaimsFromEnv(env),
+  };
 }
 
 export interface AuthenticatedUser {

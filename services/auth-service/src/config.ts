@@ -1,9 +1,11 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import {
   ConfigError,
+  databaseUrlFromEnv,
   envNumber,
   envOptional,
   envString,
+  jwtClaimsFromEnv,
   type ServerConfig,
   serverConfigFromEnv,
 } from '@tracing-demo/service-kit';
@@ -63,9 +65,8 @@ export function parseSigningKey(pem: string | undefined): KeyObject | undefined 
 export function loadConfig(env: NodeJS.ProcessEnv): AuthConfig {
   return {
     server: serverConfigFromEnv(env, 3001),
-    databaseUrl: envString(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/tracing_demo'),
-    issuer: envString(env, 'JWT_ISSUER', 'tracing-demo-auth'),
-    audience: envString(env, 'JWT_AUDIENCE', 'tracing-demo'),
+    databaseUrl: databaseUrlFromEnv(env),
+    ...jwtClaimsFromEnv(env),
     tokenTtlSeconds: envNumber(env, 'JWT_TTL_SECONDS', 900, {
       min: 30,
       max: 86_400,

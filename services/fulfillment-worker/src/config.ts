@@ -1,4 +1,5 @@
 import {
+  databaseUrlFromEnv,
   envNumber,
   envString,
   type ServerConfig,
@@ -19,7 +20,7 @@ export interface WorkerConfig {
 export function loadConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   return {
     server: serverConfigFromEnv(env, 3004),
-    databaseUrl: envString(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/tracing_demo'),
+    databaseUrl: databaseUrlFromEnv(env),
     amqpUrl: envString(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
     prefetch: envNumber(env, 'WORKER_PREFETCH', 10, { min: 1, max: 1_000, integer: true }),
     maxAttempts: envNumber(env, 'WORKER_MAX_ATTEMPTS', 3, { min: 1, max: 20, integer: true }),

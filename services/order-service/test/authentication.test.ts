@@ -1,37 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildOrderService,
-  freshDatabase,
-  type OrderService,
-  type PaymentService,
-  startPaymentService,
-  startTokenIssuer,
-  type TokenIssuer,
-} from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { bearer, orderServiceFixture } from './helpers.js';
 
-let issuer: TokenIssuer;
-let payment: PaymentService;
-let app: OrderService;
-
-beforeAll(async () => {
-  issuer = await startTokenIssuer();
-  payment = await startPaymentService();
-  app = await buildOrderService({
-    DATABASE_URL: await freshDatabase('order_authentication'),
-    AUTH_SERVICE_URL: issuer.url,
-    PAYMENT_SERVICE_URL: payment.url,
-  });
-});
-afterAll(async () => {
-  await app?.close();
-  await payment?.app.close();
-  await issuer?.close();
-});
+const fixture = orderServiceFixture('order_authentication');
 
 const listOrders = (headers: Record<string, string> = {}) =>
-  app.inject({ method: 'GET', url: '/orders', headers });
+  fixture.app.inject({ method: 'GET', url: '/orders', headers });
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
@@ -45,7 +19,7 @@ async function expectRefused(headers: Record<string, string>, message: string) {
 
 describe('order routes require a valid token', () => {
   it('let a caller with a valid token in', async () => {
-    const response = await listOrders(bearer(await issuer.token()));
+    const response = await listOrders(bearer(await fixture.issuer.token()));
 
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ orders: [] });
@@ -57,27 +31,27 @@ describe('order routes require a valid token', () => {
 
   it('refuse a token that is not sent as a bearer token', async () => {
     await expectRefused(
-      { authorization: `Token ${await issuer.token()}` },
+      { authorization: `Token ${await fixture.issuer.token()}` },
       'Authorization header must be "Bearer <JWT>"',
     );
   });
 
   it('refuse an expired token', async () => {
-    const token = await issuer.token({ iat: now() - 3_600, exp: now() - 1_800 });
+    const token = await fixture.issuer.token({ iat: now() - 3_600, exp: now() - 1_800 });
 
     await expectRefused(bearer(token), 'token has expired');
   });
 
   it('refuse a token meant for another audience', async () => {
     await expectRefused(
-      bearer(await issuer.token({ aud: 'some-other-api' })),
+      bearer(await fixture.issuer.token({ aud: 'some-other-api' })),
       'token audience is not accepted',
     );
   });
 
   it('refuse a token from another issuer', async () => {
     await expectRefused(
-      bearer(await issuer.token({ iss: 'https://issuer.example' })),
+      bearer(await fixture.issuer.token({ iss: 'https://issuer.example' })),
       'token issuer is not accepted',
     );
   });
@@ -96,20 +70,20 @@ describe('order routes require a valid token', () => {
 
   it('refuse a token signed by a key the issuer does not publish', async () => {
     const stranger = generateKeyPairSync('ed25519').privateKey;
-    const token = await issuer.token({}, { key: stranger, keyId: 'stranger-key' });
+    const token = await fixture.issuer.token({}, { key: stranger, keyId: 'stranger-key' });
 
     await expectRefused(bearer(token), 'token was not signed by a known key');
   });
 
   it("refuse a token signed by another key under the issuer's kid", async () => {
     const stranger = generateKeyPairSync('ed25519').privateKey;
-    const token = await issuer.token({}, { key: stranger });
+    const token = await fixture.issuer.token({}, { key: stranger });
 
     await expectRefused(bearer(token), 'token signature is invalid');
   });
 
   it('refuse a valid token whose payload was edited', async () => {
-    const [header, , signature] = (await issuer.token({ sub: 'alice' })).split('.');
+    const [header, , signature] = (await fixture.issuer.token({ sub: 'alice' })).split('.');
     const edited = b64({
       sub: 'bob',
       iss: 'tracing-demo-auth',
@@ -122,12 +96,12 @@ describe('order routes require a valid token', () => {
   });
 
   it('guard every order route, not only the list', async () => {
-    const create = await app.inject({
+    const create = await fixture.app.inject({
       method: 'POST',
       url: '/orders',
       payload: { items: [{ sku: 'SKU-MUG', quantity: 1 }], paymentMethod: 'wallet' },
     });
-    const read = await app.inject({
+    const read = await fixture.app.inject({
       method: 'GET',
       url: '/orders/00000000-0000-4000-8000-000000000000',
     });

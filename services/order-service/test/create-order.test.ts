@@ -1,39 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildOrderService,
-  freshDatabase,
-  GOOD_CARD,
-  type OrderService,
-  type PaymentService,
-  startPaymentService,
-  startTokenIssuer,
-  type TokenIssuer,
-} from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, GOOD_CARD, orderServiceFixture } from './helpers.js';
 
-let issuer: TokenIssuer;
-let payment: PaymentService;
-let app: OrderService;
+const fixture = orderServiceFixture('order_create');
 let token: string;
 
 beforeAll(async () => {
-  issuer = await startTokenIssuer();
-  payment = await startPaymentService();
-  app = await buildOrderService({
-    DATABASE_URL: await freshDatabase('order_create'),
-    AUTH_SERVICE_URL: issuer.url,
-    PAYMENT_SERVICE_URL: payment.url,
-  });
-  token = await issuer.token();
-});
-afterAll(async () => {
-  await app?.close();
-  await payment?.app.close();
-  await issuer?.close();
+  token = await fixture.issuer.token();
 });
 
 const createOrder = (body: unknown) =>
-  app.inject({ method: 'POST', url: '/orders', headers: bearer(token), payload: body as object });
+  fixture.app.inject({
+    method: 'POST',
+    url: '/orders',
+    headers: bearer(token),
+    payload: body as object,
+  });
 
 describe('POST /orders', () => {
   it('prices the order from the catalogue, adds shipping, charges it and answers 201', async () => {
@@ -85,7 +66,7 @@ describe('POST /orders', () => {
       await createOrder({ items: [{ sku: 'SKU-FILTER', quantity: 3 }], paymentMethod: 'wallet' })
     ).json();
 
-    const read = await app.inject({
+    const read = await fixture.app.inject({
       method: 'GET',
       url: `/orders/${created.id}`,
       headers: bearer(token),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createServiceApp } from '@tracing-demo/service-kit';
 import { createDatabase } from '@tracing-demo/testkit';
 import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import paymentService from '../../payment-service/src/app.js';
 import { loadConfig as loadPaymentConfig } from '../../payment-service/src/config.js';
 import orderService from '../src/app.js';
@@ -105,3 +105,26 @@ export async function buildOrderService(env: {
 export type OrderService = Awaited<ReturnType<typeof buildOrderService>>;
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The usual setup of an order-service test file: a token issuer, a real payment-service and the
+ * app on a fresh database, built before the file's tests and closed after them.
+ */
+export function orderServiceFixture(databaseName: string) {
+  const fixture = {} as { issuer: TokenIssuer; payment: PaymentService; app: OrderService };
+  beforeAll(async () => {
+    fixture.issuer = await startTokenIssuer();
+    fixture.payment = await startPaymentService();
+    fixture.app = await buildOrderService({
+      DATABASE_URL: await freshDatabase(databaseName),
+      AUTH_SERVICE_URL: fixture.issuer.url,
+      PAYMENT_SERVICE_URL: fixture.payment.url,
+    });
+  });
+  afterAll(async () => {
+    await fixture.app?.close();
+    await fixture.payment?.app.close();
+    await fixture.issuer?.close();
+  });
+  return fixture;
+}

@@ -1,41 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildOrderService,
-  freshDatabase,
-  type OrderService,
-  type PaymentService,
-  startPaymentService,
-  startTokenIssuer,
-  type TokenIssuer,
-} from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, orderServiceFixture } from './helpers.js';
 
-let issuer: TokenIssuer;
-let payment: PaymentService;
-let app: OrderService;
+const fixture = orderServiceFixture('order_ownership');
 let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  issuer = await startTokenIssuer();
-  payment = await startPaymentService();
-  app = await buildOrderService({
-    DATABASE_URL: await freshDatabase('order_ownership'),
-    AUTH_SERVICE_URL: issuer.url,
-    PAYMENT_SERVICE_URL: payment.url,
-  });
-  alice = await issuer.token({ sub: randomUUID() });
-  bob = await issuer.token({ sub: randomUUID() });
-});
-afterAll(async () => {
-  await app?.close();
-  await payment?.app.close();
-  await issuer?.close();
+  alice = await fixture.issuer.token({ sub: randomUUID() });
+  bob = await fixture.issuer.token({ sub: randomUUID() });
 });
 
 async function placeOrder(caller: string, sku: string) {
-  const response = await app.inject({
+  const response = await fixture.app.inject({
     method: 'POST',
     url: '/orders',
     headers: bearer(caller),
@@ -46,7 +23,7 @@ async function placeOrder(caller: string, sku: string) {
 }
 
 const get = (url: string, caller: string) =>
-  app.inject({ method: 'GET', url, headers: bearer(caller) });
+  fixture.app.inject({ method: 'GET', url, headers: bearer(caller) });
 
 describe('a caller sees only their own orders', () => {
   it('lists only the caller’s orders, newest first', async () => {
