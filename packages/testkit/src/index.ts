@@ -1,3 +1,4 @@
+export { type CollectorOptions, type CollectorProcess, startCollector } from './collector.js';
 export {
   type CollectedSpan,
   type OtlpSink,
@@ -7,7 +8,19 @@ export {
 } from './otlp-sink.js';
 export { freePort } from './ports.js';
 export { createDatabase, type PostgresServer, startPostgres } from './postgres.js';
+export { parsePrometheusText, type Sample, scrape, sumOf } from './prometheus-text.js';
 export { type RabbitMqServer, startRabbitMq } from './rabbitmq.js';
 export { type ServiceProcess, startServiceProcess } from './service-process.js';
+export {
+  lateChild,
+  newSpanId,
+  newTraceId,
+  type SyntheticSpan,
+  sendSpans,
+  syntheticTrace,
+  TOPOLOGY,
+  toOtlp,
+} from './synthetic-traces.js';
+export { repoPath, toolPath } from './tools.js';
 export { ancestors, renderTree } from './trace-tree.js';
 export { waitFor } from './wait.js';

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 /** OTLP span kinds, as numbers on the wire. */
 export const SpanKind = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
@@ -108,7 +109,10 @@ export async function startOtlpSink(): Promise<OtlpSink> {
         response.writeHead(404).end();
         return;
       }
-      const body = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      // The collector's OTLP/HTTP exporter gzips by default; the SDKs do not.
+      const gzipped = request.headers['content-encoding'] === 'gzip';
+      const body = (gzipped ? gunzipSync(raw) : raw).toString('utf8');
       try {
         const document = JSON.parse(body);
         rawBodies.push(body);
