@@ -98,7 +98,7 @@ export interface OtlpSink {
  * A minimal OTLP/HTTP receiver for `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`: it keeps every span
  * it is sent. It stands in for the collector only where a test is about what the services emit.
  */
-export async function startOtlpSink(): Promise<OtlpSink> {
+export async function startOtlpSink(options: { port?: number } = {}): Promise<OtlpSink> {
   const spans: CollectedSpan[] = [];
   const rawBodies: string[] = [];
   const server: Server = createServer((request, response) => {
@@ -123,7 +123,7 @@ export async function startOtlpSink(): Promise<OtlpSink> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
