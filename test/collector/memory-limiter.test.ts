@@ -1,55 +1,45 @@
 import {
-  type CollectorProcess,
-  type OtlpSink,
+  type SamplingCollector,
   scrape,
   sendSpans,
-  startCollector,
-  startOtlpSink,
+  startSamplingCollector,
   sumOf,
   syntheticTrace,
   waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-let sink: OtlpSink;
-let collector: CollectorProcess;
+let sampling: SamplingCollector;
 
 /**
  * A limit far below what the collector's heap already uses makes memory_limiter trip at once,
  * as it would under a flood: the collector must refuse with a retryable status and keep running.
  */
 beforeAll(async () => {
-  sink = await startOtlpSink();
-  collector = await startCollector({
-    configs: ['collector/otel-collector.yaml'],
-    env: {
-      TEMPO_OTLP_HTTP_ENDPOINT: sink.url,
-      TEMPO_OTLP_ENCODING: 'json',
-      OTELCOL_MEMORY_LIMIT_MIB: '4',
-      OTELCOL_MEMORY_SPIKE_LIMIT_MIB: '1',
-    },
+  sampling = await startSamplingCollector({
+    OTELCOL_MEMORY_LIMIT_MIB: '4',
+    OTELCOL_MEMORY_SPIKE_LIMIT_MIB: '1',
   });
 });
 afterAll(async () => {
-  await collector?.stop();
-  await sink?.close();
+  await sampling?.stop();
 });
 
 it('refuses spans with a retryable status when memory_limiter trips, and stays up', async () => {
   const statuses: number[] = [];
   await waitFor('memory_limiter to refuse', async () => {
-    const status = await sendSpans(collector.otlpHttpUrl, syntheticTrace({ error: true }));
+    const status = await sendSpans(sampling.collector.otlpHttpUrl, syntheticTrace({ error: true }));
     statuses.push(status);
     return status !== 200;
   });
   for (let i = 0; i < 20; i++)
-    statuses.push(await sendSpans(collector.otlpHttpUrl, syntheticTrace({ error: true })));
+    statuses.push(await sendSpans(sampling.collector.otlpHttpUrl, syntheticTrace({ error: true })));
   const refused = statuses.filter((s) => s !== 200);
   console.log(`statuses while over the limit: ${[...new Set(statuses)].join(', ')}`);
   // 429/503 tell OTLP clients (the SDKs, the front tier) to back off and retry.
   expect(refused.every((s) => s === 429 || s === 503)).toBe(true);
-  expect(collector.running()).toBe(true);
-  const telemetry = await scrape(collector.telemetryUrl);
+  expect(sampling.collector.running()).toBe(true);
+  const telemetry = await scrape(sampling.collector.telemetryUrl);
   expect(sumOf(telemetry, 'otelcol_receiver_refused_spans')).toBeGreaterThan(0);
-  expect(collector.output()).not.toMatch(/panic|fatal error/i);
+  expect(sampling.collector.output()).not.toMatch(/panic|fatal error/i);
 });

@@ -2,11 +2,11 @@ import {
   type CollectorProcess,
   lateChild,
   type OtlpSink,
+  type SamplingCollector,
   type SyntheticSpan,
   scrape,
   sendSpans,
-  startCollector,
-  startOtlpSink,
+  startSamplingCollector,
   sumOf,
   syntheticTrace,
   TOPOLOGY,
@@ -32,6 +32,7 @@ const PLANTED = {
 
 let sink: OtlpSink;
 let collector: CollectorProcess;
+let sampling: SamplingCollector;
 const traces = {
   error: [] as SyntheticSpan[][],
   slow: [] as SyntheticSpan[][],
@@ -56,19 +57,14 @@ const isComplete = (trace: SyntheticSpan[]) => {
 };
 
 beforeAll(async () => {
-  sink = await startOtlpSink();
-  collector = await startCollector({
-    configs: ['collector/otel-collector.yaml'],
-    env: {
-      TEMPO_OTLP_HTTP_ENDPOINT: sink.url,
-      TEMPO_OTLP_ENCODING: 'json',
-      SAMPLING_BASELINE_PERCENT: String(BASELINE_PERCENT),
-      SAMPLING_WAIT_AFTER_ROOT: '1s',
-      SAMPLING_DECISION_WAIT: '5s',
-      SAMPLING_SLOW_THRESHOLD_MS: '1000',
-      SPAN_METRICS_FLUSH_INTERVAL: '1s',
-    },
+  sampling = await startSamplingCollector({
+    SAMPLING_BASELINE_PERCENT: String(BASELINE_PERCENT),
+    SAMPLING_WAIT_AFTER_ROOT: '1s',
+    SAMPLING_DECISION_WAIT: '5s',
+    SAMPLING_SLOW_THRESHOLD_MS: '1000',
+    SPAN_METRICS_FLUSH_INTERVAL: '1s',
   });
+  ({ collector, tempo: sink } = sampling);
 
   // Secrets ride in attributes the allow-list keeps (their values must be masked) and in ones
   // it does not (they must be dropped).
@@ -108,8 +104,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await collector?.stop();
-  await sink?.close();
+  await sampling?.stop();
 });
 
 describe('tail sampling', () => {

@@ -1,11 +1,11 @@
 import {
   type CollectorProcess,
-  type OtlpSink,
+  type SamplingCollector,
   type SyntheticSpan,
   scrape,
   sendSpans,
   startCollector,
-  startOtlpSink,
+  startSamplingCollector,
   sumOf,
   syntheticTrace,
   waitFor,
@@ -18,23 +18,18 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
  * of its own. Every service's spans of a trace are sent in separate requests, as separate pods
  * would send them.
  */
-const samplers: { collector: CollectorProcess; sink: OtlpSink }[] = [];
+const samplers: SamplingCollector[] = [];
 let front: CollectorProcess;
 
 beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
-    const sink = await startOtlpSink();
-    const collector = await startCollector({
-      configs: ['collector/otel-collector.yaml'],
-      env: {
-        TEMPO_OTLP_HTTP_ENDPOINT: sink.url,
-        TEMPO_OTLP_ENCODING: 'json',
+    samplers.push(
+      await startSamplingCollector({
         SAMPLING_BASELINE_PERCENT: '0',
         SAMPLING_WAIT_AFTER_ROOT: '1s',
         SPAN_METRICS_FLUSH_INTERVAL: '1s',
-      },
-    });
-    samplers.push({ collector, sink });
+      }),
+    );
   }
   front = await startCollector({
     configs: ['collector/otel-collector-lb.yaml', 'collector/overlays/lb-resolver-static.yaml'],
@@ -45,10 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await front?.stop();
-  for (const { collector, sink } of samplers) {
-    await collector.stop();
-    await sink.close();
-  }
+  for (const sampler of samplers) await sampler.stop();
 });
 
 it('keeps every error trace whole, each on exactly one sampler', async () => {
@@ -61,7 +53,7 @@ it('keeps every error trace whole, each on exactly one sampler', async () => {
   }
 
   const where = (trace: SyntheticSpan[]) =>
-    samplers.map(({ sink }) => sink.trace(trace[0]?.traceId as string).length);
+    samplers.map(({ tempo }) => tempo.trace(trace[0]?.traceId as string).length);
   await waitFor(
     'every error trace exported complete',
     () => errors.every((t) => where(t).some((n) => n === 6)),
@@ -77,7 +69,7 @@ it('keeps every error trace whole, each on exactly one sampler', async () => {
   // on one sampler and been dropped or exported in part there.
   for (const trace of normal) expect(where(trace)).toEqual([0, 0]);
 
-  const perSampler = samplers.map(({ sink }) => new Set(sink.spans.map((s) => s.traceId)).size);
+  const perSampler = samplers.map(({ tempo }) => new Set(tempo.spans.map((s) => s.traceId)).size);
   console.log(`error traces per sampler: ${perSampler.join(' / ')}`);
   expect(perSampler.every((n) => n > 0)).toBe(true);
 

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type OtlpSink, startOtlpSink } from './otlp-sink.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
 import { waitFor } from './wait.js';
@@ -92,4 +93,35 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     running,
     stop,
   };
+}
+
+export interface SamplingCollector {
+  collector: CollectorProcess;
+  /** Where the collector sends what it samples, in Tempo's place. */
+  tempo: OtlpSink;
+  stop(): Promise<void>;
+}
+
+/** collector/otel-collector.yaml exporting its sampled traces as OTLP/JSON to a sink. */
+export async function startSamplingCollector(
+  env: Record<string, string> = {},
+): Promise<SamplingCollector> {
+  const tempo = await startOtlpSink();
+  try {
+    const collector = await startCollector({
+      configs: ['collector/otel-collector.yaml'],
+      env: { TEMPO_OTLP_HTTP_ENDPOINT: tempo.url, TEMPO_OTLP_ENCODING: 'json', ...env },
+    });
+    return {
+      collector,
+      tempo,
+      async stop() {
+        await collector.stop();
+        await tempo.close();
+      },
+    };
+  } catch (error) {
+    await tempo.close();
+    throw error;
+  }
 }

@@ -1,4 +1,10 @@
-export { type CollectorOptions, type CollectorProcess, startCollector } from './collector.js';
+export {
+  type CollectorOptions,
+  type CollectorProcess,
+  type SamplingCollector,
+  startCollector,
+  startSamplingCollector,
+} from './collector.js';
 export {
   type CollectedSpan,
   type OtlpSink,
