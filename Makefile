@@ -5,14 +5,18 @@ NPM := npm --loglevel=error
 
 .PHONY: help deps build lint format test run clean
 
+# `make tools` / `make tools-check`: the real collector, Tempo, Prometheus, Helm, … built from
+# their Go modules into a cache keyed by version (tools/README.md).
+include tools/tools.mk
+
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 node_modules/.package-lock.json: package-lock.json package.json
 	$(NPM) ci
 	@touch $@
 
-deps: node_modules/.package-lock.json ## install npm packages and Debian packages (PostgreSQL) when missing
+deps: node_modules/.package-lock.json ## install npm packages, and Debian packages (PostgreSQL, RabbitMQ) when missing
 	@bash scripts/system-deps.sh
 
 build: node_modules/.package-lock.json ## compile every workspace (tsc -b)
@@ -24,10 +28,10 @@ lint: node_modules/.package-lock.json ## biome (lint + format check) and the Typ
 format: node_modules/.package-lock.json ## apply biome's formatting and safe fixes
 	$(NPM) run format
 
-test: deps ## build, then run every test (unit, route, and integration against real PostgreSQL)
+test: deps tools tools-check ## build, then run every test (route, integration, real collector)
 	$(NPM) test
 
-run: deps ## run the four services on loopback with PostgreSQL; traces print in the terminal
+run: deps ## run the platform on loopback (PostgreSQL, RabbitMQ, services); traces print here
 	$(NPM) run build
 	$(NPM) run local
 
