@@ -14,6 +14,7 @@ TOOLS_DIR="${TRACING_DEMO_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tracing-dem
 TOOLS_RECIPE_REV=1
 
 # Every tool, in build order (dependencies first).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 ALL_TOOLS=(ocb otelcol tempo prometheus helm-unittest helm k8s-schemas kubeconform tilt)
 
 tools_log() { printf '[tools] %s\n' "$*" >&2; }
@@ -81,6 +82,9 @@ tool_key() {
 }
 
 STAMP_NAME=.tracing-demo-tool-stamp
+
+# Marker left by build.sh when an optional tool (tilt) was skipped; holds the reason.
+skip_file() { echo "$(tool_dir "$1").skipped"; }
 
 # True when the tool is completely built for the pinned version.
 tool_is_built() {
