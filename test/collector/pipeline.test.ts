@@ -167,6 +167,28 @@ describe('tail sampling', () => {
   });
 });
 
+describe('the collector reports its decisions', () => {
+  it('counts sampled and dropped traces per policy in its own telemetry', async () => {
+    const telemetry = await scrape(collector.telemetryUrl);
+    const perPolicy = (policy: string, sampled: string) =>
+      sumOf(telemetry, 'otelcol_processor_tail_sampling_count_traces_sampled', { policy, sampled });
+    const figures = Object.fromEntries(
+      ['errors', 'slow', 'baseline'].map((policy) => [
+        policy,
+        { sampled: perPolicy(policy, 'true'), notSampled: perPolicy(policy, 'false') },
+      ]),
+    );
+    console.log(`tail sampling decisions per policy: ${JSON.stringify(figures)}`);
+    const total = COUNTS.error + COUNTS.slow + COUNTS.normal;
+    expect(figures.errors?.sampled).toBe(COUNTS.error);
+    expect(figures.slow?.sampled).toBe(COUNTS.slow);
+    expect((figures.errors?.sampled ?? 0) + (figures.errors?.notSampled ?? 0)).toBe(total);
+    expect(
+      sumOf(telemetry, 'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early'),
+    ).toBe(0);
+  });
+});
+
 describe('metrics from 100% of spans', () => {
   it('span-metrics call counts equal the spans SENT per service, not the spans sampled', async () => {
     const services = ['api-gateway', 'order-service', 'payment-service', 'fulfillment-worker'];
