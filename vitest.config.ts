@@ -7,6 +7,8 @@ export default defineConfig({
       'services/*/test/**/*.test.ts',
       'test/integration/**/*.test.ts',
       'test/collector/**/*.test.ts',
+      'test/prometheus/**/*.test.ts',
+      'test/grafana/**/*.test.ts',
     ],
     // One PostgreSQL for the whole run; each test file creates its own database in it.
     globalSetup: ['test/setup/postgres.ts'],
