@@ -5,10 +5,8 @@ export default defineConfig({
     include: [
       'packages/*/test/**/*.test.ts',
       'services/*/test/**/*.test.ts',
-      'test/integration/**/*.test.ts',
-      'test/collector/**/*.test.ts',
-      'test/prometheus/**/*.test.ts',
-      'test/grafana/**/*.test.ts',
+      // integration, collector, tempo, prometheus, grafana: against the real programs
+      'test/**/*.test.ts',
     ],
     // One PostgreSQL for the whole run; each test file creates its own database in it.
     globalSetup: ['test/setup/postgres.ts'],

@@ -27,6 +27,7 @@ export {
   TOPOLOGY,
   toOtlp,
 } from './synthetic-traces.js';
+export { startTempo, type TempoProcess } from './tempo.js';
 export { repoPath, toolPath } from './tools.js';
 export { ancestors, renderTree } from './trace-tree.js';
 export { waitFor } from './wait.js';
