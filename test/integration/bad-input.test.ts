@@ -120,7 +120,7 @@ describe('bad tokens get a 401 at the gateway and again at order-service', () =>
 
   it.each(cases)('%s', async (_case, make, message) => {
     const bad = await make();
-    for (const base of [stack.gateway.url + '/api', stack.order.url]) {
+    for (const base of [`${stack.gateway.url}/api`, stack.order.url]) {
       const response = await request(`${base}/orders`, {
         headers: { authorization: `Bearer ${bad}` },
       });

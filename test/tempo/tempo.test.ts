@@ -27,13 +27,15 @@ const getJson = async (path: string): Promise<any> => {
   return response.json();
 };
 
-/** Span ids in Tempo's trace-by-id answer (OTLP JSON, ids base64-encoded). */
-// biome-ignore lint/suspicious/noExplicitAny: see above.
-function spanIds(trace: any): string[] {
-  const batches = trace.batches ?? trace.resourceSpans ?? [];
-  return batches.flatMap((batch: any) =>
-    (batch.scopeSpans ?? batch.instrumentationLibrarySpans ?? []).flatMap((scope: any) =>
-      (scope.spans ?? []).map((span: any) => Buffer.from(span.spanId, 'base64').toString('hex')),
+/** The parts of Tempo's trace-by-id answer (OTLP JSON, ids base64) the test reads. */
+interface TempoTrace {
+  batches?: { scopeSpans?: { spans?: { spanId: string }[] }[] }[];
+}
+
+function spanIds(trace: TempoTrace): string[] {
+  return (trace.batches ?? []).flatMap((batch) =>
+    (batch.scopeSpans ?? []).flatMap((scope) =>
+      (scope.spans ?? []).map((span) => Buffer.from(span.spanId, 'base64').toString('hex')),
     ),
   );
 }

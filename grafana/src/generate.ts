@@ -1,0 +1,17 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderAll } from './render.ts';
+
+/**
+ * Writes grafana/dashboards/*.json from the code in grafana/src. The JSON is committed (the chart
+ * and Grafana's file provisioner read it as is); test/grafana fails when it drifts from the code.
+ * Files for dashboards that no longer exist are removed so they cannot linger in Grafana.
+ */
+const outDir = join(import.meta.dirname, '..', 'dashboards');
+mkdirSync(outDir, { recursive: true });
+const rendered = renderAll();
+for (const file of readdirSync(outDir)) {
+  if (file.endsWith('.json') && !rendered.has(file)) rmSync(join(outDir, file));
+}
+for (const [file, text] of rendered) writeFileSync(join(outDir, file), text);
+console.log(`wrote ${rendered.size} dashboards to ${outDir}`);
