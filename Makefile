@@ -31,7 +31,7 @@ format: node_modules/.package-lock.json ## apply biome's formatting and safe fix
 test: deps tools tools-check ## build, then run every test (route, integration, real collector)
 	$(NPM) test
 
-run: deps ## run the platform on loopback (PostgreSQL, RabbitMQ, services); traces print here
+run: deps tools ## the platform on loopback: PostgreSQL, RabbitMQ, Tempo, collector, Prometheus, services
 	$(NPM) run build
 	$(NPM) run local
 

@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { portOf, spawnManaged, whenReady } from './managed-process.js';
 import { type OtlpSink, startOtlpSink } from './otlp-sink.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
-import { waitFor } from './wait.js';
 
 export interface CollectorProcess {
   /** OTLP/HTTP base URL (POST /v1/traces). */
@@ -25,14 +23,17 @@ export interface CollectorProcess {
 export interface CollectorOptions {
   /** Config files relative to the repository root, merged in order (overlays last). */
   configs: string[];
+  /** Overrides; the OTELCOL_*_ENDPOINT/PORT values default to free loopback ports. */
   env?: Record<string, string>;
   /** Keep the file_storage queue here (to test restarts); a temp dir otherwise. */
   queueDir?: string;
+  logFile?: string;
 }
 
 /**
- * The project's real collector build (tools/which.sh otelcol) on free loopback ports, running
- * the repository's config files exactly as the chart does, with only ${env:…} values changed.
+ * The project's real collector build (tools/which.sh otelcol) running the repository's config
+ * files exactly as the chart does, with only ${env:…} values changed: free loopback ports unless
+ * the caller fixes them.
  */
 export async function startCollector(options: CollectorOptions): Promise<CollectorProcess> {
   const [grpc, http, health, metrics, telemetry, zpages, pprof] = await Promise.all(
@@ -40,7 +41,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   );
   const ownQueue = options.queueDir === undefined;
   const queueDir = options.queueDir ?? mkdtempSync(join(tmpdir(), 'tracing-demo-otelcol-'));
-  const env = {
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     OTELCOL_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
     OTELCOL_OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
@@ -53,45 +54,25 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     OTELCOL_QUEUE_DIR: queueDir,
     ...options.env,
   };
+  const at = (name: string) => `127.0.0.1:${portOf(env[name] as string)}`;
   const args = options.configs.flatMap((config) => ['--config', repoPath(config)]);
-  const child: ChildProcess = spawn(toolPath('otelcol'), args, {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = once(child, 'exit');
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const stop = async () => {
-    if (running()) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-    }
-    if (ownQueue) rmSync(queueDir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor('the collector to report healthy', async () => {
-      if (!running()) throw new Error(`otelcol exited with ${child.exitCode}`);
-      return (await fetch(`http://127.0.0.1:${health}/`)).status === 200;
-    });
-  } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n--- otelcol output ---\n${output}`);
-  }
+  const collector = spawnManaged(toolPath('otelcol'), args, { env, logFile: options.logFile });
+  await whenReady(
+    collector,
+    'otelcol',
+    async () => (await fetch(`http://${at('OTELCOL_HEALTH_ENDPOINT')}/`)).status === 200,
+  );
   return {
-    otlpHttpUrl: `http://127.0.0.1:${http}`,
-    otlpGrpcEndpoint: `127.0.0.1:${grpc}`,
-    metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
-    telemetryUrl: `http://127.0.0.1:${telemetry}/metrics`,
-    output: () => output,
-    running,
-    stop,
+    otlpHttpUrl: `http://${at('OTELCOL_OTLP_HTTP_ENDPOINT')}`,
+    otlpGrpcEndpoint: at('OTELCOL_OTLP_GRPC_ENDPOINT'),
+    metricsUrl: `http://${at('OTELCOL_PROMETHEUS_ENDPOINT')}/metrics`,
+    telemetryUrl: `http://127.0.0.1:${env.OTELCOL_TELEMETRY_PORT}/metrics`,
+    output: collector.output,
+    running: collector.running,
+    async stop() {
+      await collector.stop();
+      if (ownQueue) rmSync(queueDir, { recursive: true, force: true });
+    },
   };
 }
 

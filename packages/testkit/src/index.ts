@@ -5,6 +5,7 @@ export {
   startCollector,
   startSamplingCollector,
 } from './collector.js';
+export { type ManagedProcess, spawnManaged, whenReady } from './managed-process.js';
 export {
   type CollectedSpan,
   type OtlpSink,
@@ -14,6 +15,7 @@ export {
 } from './otlp-sink.js';
 export { freePort } from './ports.js';
 export { createDatabase, type PostgresServer, startPostgres } from './postgres.js';
+export { type PrometheusProcess, startPrometheus } from './prometheus.js';
 export { parsePrometheusText, type Sample, scrape, sumOf } from './prometheus-text.js';
 export { type RabbitMqServer, startRabbitMq } from './rabbitmq.js';
 export { type ServiceProcess, startServiceProcess } from './service-process.js';

@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { waitFor } from './wait.js';
+import { spawnManaged, whenReady } from './managed-process.js';
 
 export interface ServiceProcess {
   name: string;
@@ -29,7 +26,7 @@ export interface ServiceProcessOptions {
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const { name, directory, port, readyPath = '/readyz', timeoutMs = 30_000 } = options;
-  const child: ChildProcess = spawn(
+  const service = spawnManaged(
     process.execPath,
     ['--import', '@tracing-demo/telemetry/register', 'dist/server.js'],
     {
@@ -41,41 +38,15 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
         OTEL_SERVICE_NAME: name,
         ...options.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      logFile: options.logFile,
     },
   );
-  let output = '';
-  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    log?.write(chunk);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  child.once('exit', () => log?.end());
   const url = `http://127.0.0.1:${port}`;
-  const exited = once(child, 'exit');
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const [code] = (await exited) as [number | null];
-    clearTimeout(killer);
-    return code;
-  };
-  try {
-    await waitFor(
-      `${name} to become ready on ${url}${readyPath}`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-        const response = await fetch(`${url}${readyPath}`);
-        return response.status === 200;
-      },
-      { timeoutMs },
-    );
-  } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${output}`);
-  }
-  return { name, url, output: () => output, stop };
+  await whenReady(
+    service,
+    name,
+    async () => (await fetch(`${url}${readyPath}`)).status === 200,
+    timeoutMs,
+  );
+  return { name, url, output: service.output, stop: service.stop };
 }

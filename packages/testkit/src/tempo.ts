@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { portOf, spawnManaged, whenReady } from './managed-process.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
-import { waitFor } from './wait.js';
 
 export interface TempoProcess {
   /** Tempo's HTTP API: /api/traces/<id>, /api/search, /ready, /metrics. */
@@ -18,68 +16,54 @@ export interface TempoProcess {
 }
 
 /**
- * The real Tempo (tools/which.sh tempo) running tempo/tempo.yaml on free loopback ports, with
- * its blocks and WAL in a temp directory. Resolves once /ready answers 200.
+ * The real Tempo (tools/which.sh tempo) running tempo/tempo.yaml with its blocks and WAL in a
+ * temp directory, on free loopback ports unless `env` fixes them. Resolves once /ready is 200.
  */
-export async function startTempo(env: Record<string, string> = {}): Promise<TempoProcess> {
+export async function startTempo(
+  env: Record<string, string> = {},
+  options: { logFile?: string } = {},
+): Promise<TempoProcess> {
   const [http, grpc, otlpGrpc, otlpHttp] = await Promise.all(
     Array.from({ length: 4 }, () => freePort()),
   );
   const dataDir = mkdtempSync(join(tmpdir(), 'tracing-demo-tempo-'));
-  const child: ChildProcess = spawn(
+  const settings: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    TEMPO_HTTP_ADDRESS: '127.0.0.1',
+    TEMPO_HTTP_PORT: String(http),
+    TEMPO_GRPC_ADDRESS: '127.0.0.1',
+    TEMPO_GRPC_PORT: String(grpc),
+    TEMPO_OTLP_GRPC_ENDPOINT: `127.0.0.1:${otlpGrpc}`,
+    TEMPO_OTLP_HTTP_ENDPOINT: `127.0.0.1:${otlpHttp}`,
+    TEMPO_DATA_DIR: dataDir,
+    ...env,
+  };
+  const tempo = spawnManaged(
     toolPath('tempo'),
     [`-config.file=${repoPath('tempo', 'tempo.yaml')}`, '-config.expand-env=true'],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        TEMPO_HTTP_ADDRESS: '127.0.0.1',
-        TEMPO_HTTP_PORT: String(http),
-        TEMPO_GRPC_ADDRESS: '127.0.0.1',
-        TEMPO_GRPC_PORT: String(grpc),
-        TEMPO_OTLP_GRPC_ENDPOINT: `127.0.0.1:${otlpGrpc}`,
-        TEMPO_OTLP_HTTP_ENDPOINT: `127.0.0.1:${otlpHttp}`,
-        TEMPO_DATA_DIR: dataDir,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { env: settings, logFile: options.logFile },
   );
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = once(child, 'exit');
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const url = `http://127.0.0.1:${http}`;
+  const url = `http://127.0.0.1:${settings.TEMPO_HTTP_PORT}`;
   const stop = async () => {
-    if (running()) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await tempo.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitFor(
-      'Tempo to become ready',
-      async () => {
-        if (!running()) throw new Error(`tempo exited with ${child.exitCode}`);
-        return (await fetch(`${url}/ready`)).status === 200;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
+    await whenReady(
+      tempo,
+      'tempo',
+      async () => (await fetch(`${url}/ready`)).status === 200,
+      60_000,
     );
   } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n--- tempo output ---\n${output.slice(-4000)}`);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
   return {
     url,
-    otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
-    otlpGrpcEndpoint: `127.0.0.1:${otlpGrpc}`,
-    output: () => output,
+    otlpHttpUrl: `http://127.0.0.1:${portOf(settings.TEMPO_OTLP_HTTP_ENDPOINT as string)}`,
+    otlpGrpcEndpoint: `127.0.0.1:${portOf(settings.TEMPO_OTLP_GRPC_ENDPOINT as string)}`,
+    output: tempo.output,
     stop,
   };
 }
