@@ -11,6 +11,7 @@ import {
 } from '@tracing-demo/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import type { Report } from '../../services/loadgen/src/schemas/report.js';
 import { PLANTED, type Stack, startStack } from './stack.js';
 
 const RATE = 10;
@@ -27,32 +28,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Counts {
-  sent: number;
-  ok: number;
-  clientErrors: number;
-  serverErrors: number;
-  networkErrors: number;
-  shed: number;
-  notLoggedIn: number;
-  statuses: Record<string, number>;
-}
-
-interface FinalReport {
-  kind: 'loadgen.report';
-  state: string;
-  rate: { configured: number; achieved: number };
-  ticks: { scheduled: number; started: number; shed: number };
-  ordersCreated: number;
-  operations: Record<'login' | 'place' | 'list' | 'get', Counts>;
-  totals: { sent: number; serverErrors: number; networkErrors: number };
-}
-
 /** The one line loadgen prints when a run ends. */
-function finalReport(output: string): FinalReport | undefined {
+function finalReport(output: string): Report | undefined {
   for (const line of output.split('\n')) {
     if (!line.startsWith('{"kind":"loadgen.report"')) continue;
-    return JSON.parse(line) as FinalReport;
+    return JSON.parse(line) as Report;
   }
   return undefined;
 }

@@ -1,19 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   freePort,
   type Sample,
   scrape,
   sendSpans,
   startCollector,
+  startPrometheus,
   startSamplingCollector,
   startTempo,
   sumOf,
   syntheticTrace,
-  toolPath,
   waitFor,
 } from '@tracing-demo/testkit';
 
@@ -161,51 +156,21 @@ async function tempoSamples(): Promise<Sample[]> {
   }
 }
 
-/** Series names Prometheus itself creates for every scrape (`up`, `scrape_*`) and its own
- * metrics, from the real binary scraping itself. */
+/** Series names Prometheus itself creates for every scrape (`up`, `scrape_*`), from the real
+ * binary running prometheus/prometheus.yml (its targets need not be up for that). */
 export async function prometheusNames(): Promise<Set<string>> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'tracing-demo-prometheus-'));
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
-    `global: {scrape_interval: 1s}
-scrape_configs: [{job_name: prometheus, static_configs: [{targets: ["127.0.0.1:${port}"]}]}]
-`,
-  );
-  const child: ChildProcess = spawn(
-    toolPath('prometheus'),
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${dir}/data`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = once(child, 'exit');
+  const prometheus = await startPrometheus();
   try {
     return await waitFor(
-      'prometheus metrics',
+      'Prometheus to record its first scrapes',
       async () => {
-        const url = `http://127.0.0.1:${port}/api/v1/label/__name__/values`;
+        const url = `${prometheus.url}/api/v1/label/__name__/values`;
         const body = (await (await fetch(url)).json()) as { data: string[] };
         return body.data.includes('up') && new Set(body.data);
       },
       { timeoutMs: 60_000 },
     );
-  } catch (error) {
-    throw new Error(
-      `${(error as Error).message}\n--- prometheus output ---\n${output.slice(-3000)}`,
-    );
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await prometheus.stop();
   }
 }

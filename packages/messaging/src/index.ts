@@ -1,12 +1,10 @@
 export { AmqpConnection, backoffDelay, type Logger } from './connection.js';
 export {
   type OrderCreated,
-  OrderCreatedV1,
   PoisonMessageError,
   parseOrderCreated,
 } from './order-created.js';
 export {
-  DEAD_LETTER_EXCHANGE,
   DEAD_LETTER_QUEUE,
   declareTopology,
   FULFILLMENT_QUEUE,

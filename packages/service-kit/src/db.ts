@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { envString } from './env.js';
 
@@ -60,4 +60,18 @@ export function databaseReadiness(pool: Pool) {
   return async () => {
     await pool.query('SELECT 1');
   };
+}
+
+/**
+ * A service's database: the pool, closed when the app closes (after anything registered later,
+ * as fastify runs closing hooks in reverse), with the service's schema applied.
+ */
+export async function openDatabase(
+  app: FastifyInstance,
+  options: { url: string; service: string; schema: readonly string[] },
+): Promise<Pool> {
+  const pool = createPool(options.url, options.service, app.log);
+  app.addHook('onClose', () => pool.end());
+  await migrate(pool, options.service, options.schema);
+  return pool;
 }

@@ -6,6 +6,7 @@ export {
   databaseUrlFromEnv,
   inTransaction,
   migrate,
+  openDatabase,
   type Pool,
   type PoolClient,
 } from './db.js';

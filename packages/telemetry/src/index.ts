@@ -1,3 +1,3 @@
-export { HEALTH_PATHS, isHealthPath } from './health-paths.js';
+export { isHealthPath } from './health-paths.js';
 export { shutdownTelemetry } from './sdk.js';
 export { annotateServerSpan, inSpan, recordFailure, tracerFor } from './spans.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { portOf, spawnManaged, whenReady } from './managed-process.js';
+import { portOf, retryOnPortClash, spawnManaged, whenReady } from './managed-process.js';
 import { type OtlpSink, startOtlpSink } from './otlp-sink.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
@@ -35,7 +35,11 @@ export interface CollectorOptions {
  * files exactly as the chart does, with only ${env:…} values changed: free loopback ports unless
  * the caller fixes them.
  */
-export async function startCollector(options: CollectorOptions): Promise<CollectorProcess> {
+export function startCollector(options: CollectorOptions): Promise<CollectorProcess> {
+  return retryOnPortClash(() => startCollectorOnce(options));
+}
+
+async function startCollectorOnce(options: CollectorOptions): Promise<CollectorProcess> {
   const [grpc, http, health, metrics, telemetry, zpages, pprof] = await Promise.all(
     Array.from({ length: 7 }, () => freePort()),
   );

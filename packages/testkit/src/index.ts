@@ -16,18 +16,15 @@ export {
 export { freePort } from './ports.js';
 export { createDatabase, type PostgresServer, startPostgres } from './postgres.js';
 export { type PrometheusProcess, startPrometheus } from './prometheus.js';
-export { parsePrometheusText, type Sample, scrape, sumOf } from './prometheus-text.js';
+export { type Sample, scrape, sumOf } from './prometheus-text.js';
 export { type RabbitMqServer, startRabbitMq } from './rabbitmq.js';
 export { type ServiceProcess, startServiceProcess } from './service-process.js';
 export {
   lateChild,
-  newSpanId,
-  newTraceId,
   type SyntheticSpan,
   sendSpans,
   syntheticTrace,
   TOPOLOGY,
-  toOtlp,
 } from './synthetic-traces.js';
 export { startTempo, type TempoProcess } from './tempo.js';
 export { repoPath, toolPath } from './tools.js';

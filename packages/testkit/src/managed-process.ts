@@ -79,3 +79,18 @@ export async function whenReady(
 export function portOf(hostPort: string): number {
   return Number(hostPort.split(':').pop());
 }
+
+/**
+ * freePort() hands out a port that was free a moment ago; with tests running in parallel another
+ * process can bind it first. A harness that chose its own ports starts again with new ones.
+ */
+export async function retryOnPortClash<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const clash = /address already in use/.test((error as Error).message);
+      if (!clash || attempt >= attempts) throw error;
+    }
+  }
+}

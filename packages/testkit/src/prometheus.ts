@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnManaged, whenReady } from './managed-process.js';
+import { retryOnPortClash, spawnManaged, whenReady } from './managed-process.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
 
@@ -15,7 +15,13 @@ export interface PrometheusProcess {
  * The real Prometheus (tools/which.sh prometheus) with prometheus/prometheus.yml and its rules,
  * on a free loopback port unless one is given, its TSDB in `dataDir` or a temp directory.
  */
-export async function startPrometheus(
+export function startPrometheus(
+  options: { port?: number; dataDir?: string; logFile?: string } = {},
+): Promise<PrometheusProcess> {
+  return retryOnPortClash(() => startPrometheusOnce(options));
+}
+
+async function startPrometheusOnce(
   options: { port?: number; dataDir?: string; logFile?: string } = {},
 ): Promise<PrometheusProcess> {
   const port = options.port ?? (await freePort());

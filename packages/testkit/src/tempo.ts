@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { portOf, spawnManaged, whenReady } from './managed-process.js';
+import { portOf, retryOnPortClash, spawnManaged, whenReady } from './managed-process.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
 
@@ -19,7 +19,14 @@ export interface TempoProcess {
  * The real Tempo (tools/which.sh tempo) running tempo/tempo.yaml with its blocks and WAL in a
  * temp directory, on free loopback ports unless `env` fixes them. Resolves once /ready is 200.
  */
-export async function startTempo(
+export function startTempo(
+  env: Record<string, string> = {},
+  options: { logFile?: string } = {},
+): Promise<TempoProcess> {
+  return retryOnPortClash(() => startTempoOnce(env, options));
+}
+
+async function startTempoOnce(
   env: Record<string, string> = {},
   options: { logFile?: string } = {},
 ): Promise<TempoProcess> {

@@ -1,23 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, closedPortUrl, type Gateway } from './helpers.js';
-
-let gateway: Gateway;
+import { describe, expect, it } from 'vitest';
+import { offlineGatewayFixture } from './helpers.js';
 
 // auth-service is down: the gateway cannot fetch signing keys, yet must still answer clearly.
-beforeAll(async () => {
-  gateway = await buildGateway({
-    AUTH_SERVICE_URL: await closedPortUrl(),
-    ORDER_SERVICE_URL: await closedPortUrl(),
-  });
-});
-afterAll(async () => {
-  await gateway?.close();
-});
+const offline = offlineGatewayFixture();
 
 const listOrders = (headers: Record<string, string> = {}) =>
-  gateway.inject({ method: 'GET', url: '/api/orders', headers });
+  offline.gateway.inject({ method: 'GET', url: '/api/orders', headers });
 
 describe('/api/orders without a usable token', () => {
   it('answers 401 with a www-authenticate header when no token is sent', async () => {
@@ -47,12 +37,12 @@ describe('/api/orders without a usable token', () => {
   });
 
   it('guards every order route', async () => {
-    const create = await gateway.inject({
+    const create = await offline.gateway.inject({
       method: 'POST',
       url: '/api/orders',
       payload: { items: [{ sku: 'SKU-MUG', quantity: 1 }], paymentMethod: 'wallet' },
     });
-    const read = await gateway.inject({
+    const read = await offline.gateway.inject({
       method: 'GET',
       url: '/api/orders/00000000-0000-4000-8000-000000000000',
     });

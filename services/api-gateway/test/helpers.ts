@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServiceApp, type ServiceApp } from '@tracing-demo/service-kit';
 import { createDatabase, freePort } from '@tracing-demo/testkit';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import authService from '../../auth-service/src/app.js';
 import { loadConfig as loadAuthConfig } from '../../auth-service/src/config.js';
 import orderService from '../../order-service/src/app.js';
@@ -100,4 +100,22 @@ export async function loginThrough(gateway: Gateway, credentials = ALICE): Promi
   });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   return response.json().accessToken;
+}
+
+/**
+ * A gateway whose backends are all unreachable, built before the file's tests and closed after:
+ * for behaviour that must not depend on them (errors, ids, routing, keys being unavailable).
+ */
+export function offlineGatewayFixture() {
+  const fixture = {} as { gateway: Gateway };
+  beforeAll(async () => {
+    fixture.gateway = await buildGateway({
+      AUTH_SERVICE_URL: await closedPortUrl(),
+      ORDER_SERVICE_URL: await closedPortUrl(),
+    });
+  });
+  afterAll(async () => {
+    await fixture.gateway?.close();
+  });
+  return fixture;
 }

@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, closedPortUrl, type Gateway } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { offlineGatewayFixture } from './helpers.js';
 
-let gateway: Gateway;
-
-beforeAll(async () => {
-  gateway = await buildGateway({
-    AUTH_SERVICE_URL: await closedPortUrl(),
-    ORDER_SERVICE_URL: await closedPortUrl(),
-  });
-});
-afterAll(async () => {
-  await gateway?.close();
-});
+const offline = offlineGatewayFixture();
 
 describe('routes the gateway does not have', () => {
   it('answer 404 with a JSON error naming the route, without its query string', async () => {
-    const response = await gateway.inject({ method: 'GET', url: '/api/users?limit=10' });
+    const response = await offline.gateway.inject({ method: 'GET', url: '/api/users?limit=10' });
 
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -27,7 +17,7 @@ describe('routes the gateway does not have', () => {
   });
 
   it('include the internal services’ own endpoints, such as payment fault injection', async () => {
-    const response = await gateway.inject({
+    const response = await offline.gateway.inject({
       method: 'PUT',
       url: '/admin/faults',
       payload: { failureRate: 1 },
@@ -37,7 +27,7 @@ describe('routes the gateway does not have', () => {
   });
 
   it('include a known path with a method it does not serve', async () => {
-    const response = await gateway.inject({ method: 'DELETE', url: '/api/orders' });
+    const response = await offline.gateway.inject({ method: 'DELETE', url: '/api/orders' });
 
     expect(response.statusCode).toBe(404);
     expect(response.json().message).toBe('no route for DELETE /api/orders');

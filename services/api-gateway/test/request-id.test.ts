@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, closedPortUrl, type Gateway } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { offlineGatewayFixture } from './helpers.js';
 
-let gateway: Gateway;
-
-beforeAll(async () => {
-  gateway = await buildGateway({
-    AUTH_SERVICE_URL: await closedPortUrl(),
-    ORDER_SERVICE_URL: await closedPortUrl(),
-  });
-});
-afterAll(async () => {
-  await gateway?.close();
-});
+const offline = offlineGatewayFixture();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const healthz = (headers: Record<string, string> = {}) =>
-  gateway.inject({ method: 'GET', url: '/healthz', headers });
+  offline.gateway.inject({ method: 'GET', url: '/healthz', headers });
 
 describe('x-request-id', () => {
   it('echoes the id a caller sent', async () => {
@@ -35,7 +25,7 @@ describe('x-request-id', () => {
   });
 
   it('sends the id on error responses too', async () => {
-    const response = await gateway.inject({
+    const response = await offline.gateway.inject({
       method: 'GET',
       url: '/api/orders',
       headers: { 'x-request-id': 'req-401' },

@@ -1,10 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  createPool,
-  databaseReadiness,
-  migrate,
-  registerHealthRoutes,
-} from '@tracing-demo/service-kit';
+import { databaseReadiness, openDatabase, registerHealthRoutes } from '@tracing-demo/service-kit';
 import type { AuthConfig } from './config.js';
 import { hashPassword } from './passwords.js';
 import { keyRoutes } from './routes/keys.js';
@@ -14,9 +9,11 @@ import { SCHEMA, seedUsers } from './users.js';
 
 /** auth-service as a plugin: database first, then keys, then routes. Never listens itself. */
 const authService: FastifyPluginAsyncTypebox<AuthConfig> = async (app, config) => {
-  const pool = createPool(config.databaseUrl, 'auth-service', app.log);
-  app.addHook('onClose', () => pool.end());
-  await migrate(pool, 'auth-service', SCHEMA);
+  const pool = await openDatabase(app, {
+    url: config.databaseUrl,
+    service: 'auth-service',
+    schema: SCHEMA,
+  });
   await seedUsers(pool, config.demoUsers);
 
   const issuer = await createTokenIssuer(config);

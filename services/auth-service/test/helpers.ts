@@ -1,6 +1,6 @@
 import { createServiceApp } from '@tracing-demo/service-kit';
 import { createDatabase } from '@tracing-demo/testkit';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import authService from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
@@ -31,4 +31,20 @@ export type AuthService = Awaited<ReturnType<typeof buildAuthService>>;
 
 export function login(app: AuthService, credentials: unknown) {
   return app.inject({ method: 'POST', url: '/login', payload: credentials as object });
+}
+
+/**
+ * Builds auth-service apps on demand, for tests about restarts and replicas on one database;
+ * every app a test started is closed after it.
+ */
+export function authServiceStarter(databaseUrl: () => string) {
+  const apps: AuthService[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+  return async (env: Record<string, string> = {}) => {
+    const app = await buildAuthService({ DATABASE_URL: databaseUrl(), ...env });
+    apps.push(app);
+    return app;
+  };
 }

@@ -1,22 +1,14 @@
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALICE, type AuthService, BOB, buildAuthService, freshDatabase, login } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ALICE, authServiceStarter, BOB, freshDatabase, login } from './helpers.js';
 
 let databaseUrl: string;
-const apps: AuthService[] = [];
 
 beforeEach(async () => {
   databaseUrl = await freshDatabase('auth_seeding');
 });
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
 
-async function start(env: Record<string, string> = {}) {
-  const app = await buildAuthService({ DATABASE_URL: databaseUrl, ...env });
-  apps.push(app);
-  return app;
-}
+const start = authServiceStarter(() => databaseUrl);
 
 async function usersByEmail() {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -42,10 +34,10 @@ describe('demo user seeding', () => {
   });
 
   it('lets two replicas start together on an empty database', async () => {
-    await Promise.all([start(), start()]);
+    const replicas = await Promise.all([start(), start()]);
 
     expect((await usersByEmail()).map((user) => user.email)).toEqual([ALICE.email, BOB.email]);
-    for (const app of apps) expect((await login(app, ALICE)).statusCode).toBe(200);
+    for (const app of replicas) expect((await login(app, ALICE)).statusCode).toBe(200);
   });
 
   it('leaves an existing user alone when DEMO_USERS gives them another password', async () => {

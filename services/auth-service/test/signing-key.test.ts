@@ -1,23 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, decodeProtectedHeader, exportJWK, jwtVerify } from 'jose';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, type AuthService, buildAuthService, freshDatabase, login } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALICE, type AuthService, authServiceStarter, freshDatabase, login } from './helpers.js';
 
 let databaseUrl: string;
-const apps: AuthService[] = [];
 
 beforeAll(async () => {
   databaseUrl = await freshDatabase('auth_signing_key');
 });
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
 
-async function start(env: Record<string, string> = {}) {
-  const app = await buildAuthService({ DATABASE_URL: databaseUrl, ...env });
-  apps.push(app);
-  return app;
-}
+const start = authServiceStarter(() => databaseUrl);
 
 const pkcs8Pem = (key: ReturnType<typeof generateKeyPairSync>['privateKey']) =>
   key.export({ format: 'pem', type: 'pkcs8' }).toString();

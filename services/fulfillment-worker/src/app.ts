@@ -1,11 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AmqpConnection } from '@tracing-demo/messaging';
-import {
-  createPool,
-  databaseReadiness,
-  migrate,
-  registerHealthRoutes,
-} from '@tracing-demo/service-kit';
+import { databaseReadiness, openDatabase, registerHealthRoutes } from '@tracing-demo/service-kit';
 import type { WorkerConfig } from './config.js';
 import { OrderCreatedConsumer } from './consumer.js';
 import { SCHEMA } from './fulfillment.js';
@@ -15,9 +10,11 @@ import { SCHEMA } from './fulfillment.js';
  * ready means the database answers and the worker is subscribed to RabbitMQ.
  */
 const fulfillmentWorker: FastifyPluginAsyncTypebox<WorkerConfig> = async (app, config) => {
-  const pool = createPool(config.databaseUrl, 'fulfillment-worker', app.log);
-  app.addHook('onClose', () => pool.end());
-  await migrate(pool, 'fulfillment-worker', SCHEMA);
+  const pool = await openDatabase(app, {
+    url: config.databaseUrl,
+    service: 'fulfillment-worker',
+    schema: SCHEMA,
+  });
 
   const amqp = new AmqpConnection(config.amqpUrl, app.log);
   const consumer = new OrderCreatedConsumer(pool, amqp, app.log, config);

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AmqpConnection } from '@tracing-demo/messaging';
 import {
-  createPool,
   createTokenVerifier,
   databaseReadiness,
-  migrate,
+  openDatabase,
   registerHealthRoutes,
 } from '@tracing-demo/service-kit';
 import type { OrderConfig } from './config.js';
@@ -17,9 +16,11 @@ import { orderRoutes } from './routes/orders.js';
  * order routes. Readiness is the database only: RabbitMQ being down must not stop orders.
  */
 const orderService: FastifyPluginAsyncTypebox<OrderConfig> = async (app, config) => {
-  const pool = createPool(config.databaseUrl, 'order-service', app.log);
-  app.addHook('onClose', () => pool.end());
-  await migrate(pool, 'order-service', SCHEMA);
+  const pool = await openDatabase(app, {
+    url: config.databaseUrl,
+    service: 'order-service',
+    schema: SCHEMA,
+  });
   const verifier = createTokenVerifier(config);
   const amqp = new AmqpConnection(config.amqpUrl, app.log);
   const relay = new OutboxRelay(pool, amqp, app.log, config.outboxPollMs);
