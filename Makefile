@@ -3,7 +3,7 @@ SHELL := bash
 .DEFAULT_GOAL := help
 NPM := npm --loglevel=error
 
-.PHONY: help deps build lint format test run clean
+.PHONY: help deps build lint format test test-e2e local local-down clean
 
 # `make tools` / `make tools-check`: the real collector, Tempo, Prometheus, Helm, … built from
 # their Go modules into a cache keyed by version (tools/README.md).
@@ -28,12 +28,18 @@ lint: node_modules/.package-lock.json ## biome (lint + format check) and the Typ
 format: node_modules/.package-lock.json ## apply biome's formatting and safe fixes
 	$(NPM) run format
 
-test: deps tools tools-check ## build, then run every test (route, integration, real collector)
+test: deps tools tools-check ## build, run every test, then the end-to-end suite over the whole stack
 	$(NPM) test
+	$(NPM) run test:e2e
 
-run: deps tools ## the platform on loopback: PostgreSQL, RabbitMQ, Tempo, collector, Prometheus, services
-	$(NPM) run build
-	$(NPM) run local
+test-e2e: deps tools build ## only the end-to-end acceptance suite (test/e2e) over its own local stack
+	$(NPM) run test:e2e
+
+local: deps tools build ## start the platform on 127.0.0.1 in the background (logs in .local/logs)
+	@node_modules/.bin/node local/up.ts
+
+local-down: ## stop everything `make local` started
+	@node_modules/.bin/node local/down.ts
 
 clean: ## remove build output
 	$(NPM) run clean

@@ -1,151 +1,77 @@
 /**
- * `make run`: the platform as local processes on loopback, from the very config files the chart
- * deploys: PostgreSQL, RabbitMQ, Tempo (tempo/tempo.yaml), the collector
- * (collector/otel-collector.yaml), Prometheus (prometheus/prometheus.yml and its rules) and the
- * services. Ports are the well-known ones prometheus.yml scrapes. Ctrl-C stops everything this
- * started; every program logs to .local/logs/.
+ * The local stack's supervisor: starts the platform on the well-known ports (local/stack.ts),
+ * prints where everything is, and stops exactly what it started on SIGINT/SIGTERM. `make local`
+ * runs it in the background (local/up.ts); `node local/run.ts` keeps it in the foreground.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createDatabase,
-  type ServiceProcess,
-  startCollector,
-  startPostgres,
-  startPrometheus,
-  startRabbitMq,
-  startServiceProcess,
-  startTempo,
-} from '@tracing-demo/testkit';
-
-const root = join(import.meta.dirname, '..');
-const state = join(root, '.local');
-const logDir = join(state, 'logs');
-rmSync(logDir, { recursive: true, force: true });
-mkdirSync(logDir, { recursive: true });
-const log = (name: string) => join(logDir, `${name}.log`);
+import { type LocalStack, startLocalStack } from './stack.ts';
+import { READY_LINE, STATE_DIR } from './state.ts';
 
 const step = (message: string) => process.stdout.write(`[local] ${message}\n`);
 
-const stoppers: (() => Promise<unknown>)[] = [];
-async function stopAll() {
-  step('stopping…');
-  for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
-  step('stopped');
-}
-
-// In start order: each one's readiness needs the ones before it (the gateway, auth's keys).
-const SERVICES = {
-  'auth-service': 3001,
-  'payment-service': 3003,
-  'order-service': 3002,
-  'api-gateway': 3000,
-  'fulfillment-worker': 3004,
-  loadgen: 3005,
-} as const;
-const serviceUrl = (name: keyof typeof SERVICES) => `http://127.0.0.1:${SERVICES[name]}`;
-
-async function main() {
-  step('starting PostgreSQL (throwaway)…');
-  const postgres = await startPostgres();
-  stoppers.push(() => postgres.stop());
-  const databaseUrl = await createDatabase(postgres.url(), 'tracing_demo');
-
-  step('starting RabbitMQ (throwaway; takes a few seconds)…');
-  const rabbit = await startRabbitMq();
-  stoppers.push(() => rabbit.destroy());
-
-  step('starting Tempo on :3200 (OTLP on :4417/:4418)…');
-  const tempo = await startTempo(
-    {
-      TEMPO_HTTP_PORT: '3200',
-      TEMPO_GRPC_PORT: '9095',
-      TEMPO_OTLP_GRPC_ENDPOINT: '127.0.0.1:4417',
-      TEMPO_OTLP_HTTP_ENDPOINT: '127.0.0.1:4418',
-      // Searchable two seconds after a request instead of ten: this is for watching.
-      TEMPO_TRACE_IDLE_PERIOD: '2s',
-    },
-    { logFile: log('tempo') },
-  );
-  stoppers.push(() => tempo.stop());
-
-  step('starting the collector on :4317/:4318 (span metrics :8889, telemetry :8888)…');
-  const collector = await startCollector({
-    configs: ['collector/otel-collector.yaml'],
-    env: {
-      OTELCOL_OTLP_GRPC_ENDPOINT: '127.0.0.1:4317',
-      OTELCOL_OTLP_HTTP_ENDPOINT: '127.0.0.1:4318',
-      OTELCOL_HEALTH_ENDPOINT: '127.0.0.1:13133',
-      OTELCOL_PROMETHEUS_ENDPOINT: '127.0.0.1:8889',
-      OTELCOL_TELEMETRY_PORT: '8888',
-      OTELCOL_ZPAGES_ENDPOINT: '127.0.0.1:55679',
-      OTELCOL_PPROF_ENDPOINT: '127.0.0.1:1777',
-      TEMPO_OTLP_HTTP_ENDPOINT: tempo.otlpHttpUrl,
-    },
-    queueDir: join(state, 'otelcol-queue'),
-    logFile: log('otelcol'),
-  });
-  stoppers.push(() => collector.stop());
-
-  step('starting Prometheus on :9090…');
-  const prometheus = await startPrometheus({
-    port: 9090,
-    dataDir: join(state, 'prometheus'),
-    logFile: log('prometheus'),
-  });
-  stoppers.push(() => prometheus.stop());
-
-  const common = {
-    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
-    OTEL_BSP_SCHEDULE_DELAY: '500',
-    AUTH_SERVICE_URL: serviceUrl('auth-service'),
-    ORDER_SERVICE_URL: serviceUrl('order-service'),
-    PAYMENT_SERVICE_URL: serviceUrl('payment-service'),
-    GATEWAY_URL: serviceUrl('api-gateway'),
-    DATABASE_URL: databaseUrl,
-    AMQP_URL: rabbit.url,
-    PAYMENT_FAILURE_RATE: process.env.PAYMENT_FAILURE_RATE ?? '0.02',
-    PAYMENT_SLOW_RATE: process.env.PAYMENT_SLOW_RATE ?? '0.02',
-    LOADGEN_RATE: process.env.LOADGEN_RATE ?? '2',
-  };
-  for (const name of Object.keys(SERVICES) as (keyof typeof SERVICES)[]) {
-    step(`starting ${name} on ${serviceUrl(name)}…`);
-    const service: ServiceProcess = await startServiceProcess({
-      name,
-      port: SERVICES[name],
-      directory: join(root, 'services', name),
-      env: common,
-      logFile: log(name),
-    });
-    stoppers.push(() => service.stop());
-  }
-
-  const gateway = serviceUrl('api-gateway');
-  process.stdout.write(`
-[local] ready; loadgen sends ${common.LOADGEN_RATE} requests/s (LOADGEN_RATE). Logs: ${logDir}
+function summary(stack: LocalStack, rate: string): string {
+  const { urls } = stack;
+  const gateway = urls.gateway;
+  return `
   gateway     ${gateway}
-  Tempo       ${tempo.url}      e.g. curl -s '${tempo.url}/api/search?q=%7Bstatus%3Derror%7D&limit=5'
-  Prometheus  ${prometheus.url}  e.g. the alerts: ${prometheus.url}/alerts
-  collector   span metrics ${collector.metricsUrl}, own telemetry ${collector.telemetryUrl}
-  loadgen     ${serviceUrl('loadgen')}/report
-  Grafana     not started: no Grafana binary is available here (grafana/ holds its provisioning)
+  Tempo       ${urls.tempo}      e.g. npx tracing-demo search '{ status = error }'
+  Prometheus  ${urls.prometheus}  e.g. the alerts: ${urls.prometheus}/alerts
+  collector   OTLP ${urls.collectorOtlpHttp}, span metrics ${urls.collectorMetrics}, own telemetry ${urls.collectorTelemetry}
+  loadgen     ${urls.service.loadgen}/report  (${rate} operations/s, LOADGEN_RATE)
+  Grafana     ${urls.grafana ?? `not started: ${stack.grafanaSkipped}`}
+  logs        ${stack.logDir}
 Try it:
+  npx tracing-demo status
   TOKEN=$(curl -s ${gateway}/api/auth/login -H 'content-type: application/json' \\
     -d '{"email":"alice@example.com","password":"alice-password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')
   curl -s ${gateway}/api/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"items":[{"sku":"SKU-COFFEE","quantity":2}],"paymentMethod":"card","cardNumber":"4242424242424242"}'
-  curl -s -X PUT ${serviceUrl('payment-service')}/admin/faults -H 'content-type: application/json' -d '{"failureRate":0.5}'
-Press Ctrl-C to stop.
-`);
+  npx tracing-demo search '{ resource.service.name = "api-gateway" && status = error }'
+  npx tracing-demo trace <a trace id from the list>
+  curl -s -X PUT ${urls.service['payment-service']}/admin/faults -H 'content-type: application/json' -d '{"failureRate":0.5}'
+`;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void stopAll().then(() => process.exit(0));
+async function main() {
+  rmSync(join(STATE_DIR, 'logs'), { recursive: true, force: true });
+  const rate = process.env.LOADGEN_RATE ?? '2';
+  let stack: LocalStack | undefined;
+  let stopRequested = false;
+  const stop = async () => {
+    step('stopping…');
+    await stack?.stop();
+    step('stopped');
+    process.exit(0);
+  };
+  // A signal during start-up stops the stack once start-up has finished (or failed, in which
+  // case startLocalStack has already stopped what it started).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stopRequested = true;
+      if (stack) void stop();
+    });
+  }
+
+  stack = await startLocalStack({
+    stateDir: STATE_DIR,
+    ports: 'well-known',
+    loadgen: true,
+    serviceEnv: {
+      PAYMENT_FAILURE_RATE: process.env.PAYMENT_FAILURE_RATE ?? '0.02',
+      PAYMENT_SLOW_RATE: process.env.PAYMENT_SLOW_RATE ?? '0.02',
+      LOADGEN_RATE: rate,
+    },
+    // Searchable two seconds after a request instead of ten: this stack is for watching.
+    tempoEnv: { TEMPO_TRACE_IDLE_PERIOD: '2s' },
+    progress: step,
   });
+  if (stopRequested) return stop();
+  writeFileSync(join(STATE_DIR, 'stack.json'), `${JSON.stringify(stack.urls, null, 2)}\n`);
+  process.stdout.write(`${summary(stack, rate)}\n${READY_LINE}\n`);
 }
-main().catch(async (error) => {
+
+main().catch((error) => {
   process.stderr.write(`[local] failed: ${error instanceof Error ? error.message : error}\n`);
-  await stopAll();
   process.exit(1);
 });

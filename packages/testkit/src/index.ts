@@ -15,7 +15,7 @@ export {
 } from './otlp-sink.js';
 export { freePort } from './ports.js';
 export { createDatabase, type PostgresServer, startPostgres } from './postgres.js';
-export { type PrometheusProcess, startPrometheus } from './prometheus.js';
+export { type PrometheusOptions, type PrometheusProcess, startPrometheus } from './prometheus.js';
 export { type Sample, scrape, sumOf } from './prometheus-text.js';
 export { type RabbitMqServer, startRabbitMq } from './rabbitmq.js';
 export { type ServiceProcess, startServiceProcess } from './service-process.js';

@@ -11,26 +11,32 @@ export interface PrometheusProcess {
   stop(): Promise<void>;
 }
 
+export interface PrometheusOptions {
+  port?: number;
+  dataDir?: string;
+  logFile?: string;
+  /** A config derived from prometheus/prometheus.yml (other targets); the source file if unset. */
+  configFile?: string;
+}
+
 /**
  * The real Prometheus (tools/which.sh prometheus) with prometheus/prometheus.yml and its rules,
  * on a free loopback port unless one is given, its TSDB in `dataDir` or a temp directory.
  */
 export function startPrometheus(
-  options: { port?: number; dataDir?: string; logFile?: string } = {},
+  options: PrometheusOptions = {},
 ): Promise<PrometheusProcess> {
   return retryOnPortClash(() => startPrometheusOnce(options));
 }
 
-async function startPrometheusOnce(
-  options: { port?: number; dataDir?: string; logFile?: string } = {},
-): Promise<PrometheusProcess> {
+async function startPrometheusOnce(options: PrometheusOptions): Promise<PrometheusProcess> {
   const port = options.port ?? (await freePort());
   const ownData = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tracing-demo-prometheus-'));
   const prometheus = spawnManaged(
     toolPath('prometheus'),
     [
-      `--config.file=${repoPath('prometheus', 'prometheus.yml')}`,
+      `--config.file=${options.configFile ?? repoPath('prometheus', 'prometheus.yml')}`,
       `--storage.tsdb.path=${dataDir}`,
       `--web.listen-address=127.0.0.1:${port}`,
     ],
