@@ -8,6 +8,7 @@ NPM := npm --loglevel=error
 # `make tools` / `make tools-check`: the real collector, Tempo, Prometheus, Helm, … built from
 # their Go modules into a cache keyed by version (tools/README.md).
 include tools/tools.mk
+include deploy/kind.mk
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'

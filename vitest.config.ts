@@ -8,6 +8,8 @@ export default defineConfig({
       // integration, collector, tempo, prometheus, grafana: against the real programs
       'test/**/*.test.ts',
     ],
+    // The end-to-end suite runs over its own whole stack: vitest.e2e.config.ts.
+    exclude: ['test/e2e/**', '**/node_modules/**'],
     // One PostgreSQL for the whole run; each test file creates its own database in it.
     globalSetup: ['test/setup/postgres.ts'],
     testTimeout: 60_000,

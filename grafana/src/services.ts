@@ -4,7 +4,13 @@ import { join } from 'node:path';
 const servicesDir = join(import.meta.dirname, '..', '..', 'services');
 
 /**
- * The platform's services, read from the workspace packages under services/ so that adding a
+ * Services that only send requests: their spans are INTERNAL and CLIENT, so a row of entry-span
+ * RED metrics would always be empty. (loadgen reports what it sent at its /report endpoint.)
+ */
+export const CLIENT_ONLY = new Set(['loadgen']);
+
+/**
+ * The platform's services that answer requests, read from the workspace packages under services/ so that adding a
  * service adds its dashboard row without a second list to forget. The name is the package name
  * without its scope: the telemetry bootstrap's default `service.name` (packages/telemetry).
  */
@@ -17,5 +23,6 @@ export function readServices(dir: string = servicesDir): string[] {
       };
       return manifest.name.replace(/^@[^/]+\//, '');
     })
+    .filter((name) => !CLIENT_ONLY.has(name))
     .sort();
 }

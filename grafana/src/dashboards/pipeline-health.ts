@@ -107,7 +107,12 @@ export function pipelineHealth() {
         unit: 'cps',
         width: 12,
       }).withTarget(
-        prom(perSecond('otelcol_processor_memory_limiter_refused_spans', ''), 'refused'),
+        // The collector creates this counter at the first refusal: `or vector(0)` shows the
+        // healthy 0 instead of "No data".
+        prom(
+          `${perSecond('otelcol_processor_memory_limiter_refused_spans', '')} or vector(0)`,
+          'refused',
+        ),
       ),
     )
     .withRow(new RowBuilder('Tempo'))
