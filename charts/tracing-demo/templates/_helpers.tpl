@@ -1,0 +1,201 @@
+{{/*
+Helpers shared by every component. Component-scoped helpers take a dict:
+  (dict "context" $ "component" "tempo")
+*/}}
+
+{{/* The chart's name, or nameOverride. */}}
+{{- define "tracing-demo.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Prefix of every resource name: <release>-<chart>, or the release name when it already contains the chart name. */}}
+{{- define "tracing-demo.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Name of a component's objects: <fullname>-<component>, at most 63 characters. */}}
+{{- define "tracing-demo.componentName" -}}
+{{- printf "%s-%s" (include "tracing-demo.fullname" .context) .component | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The helm.sh/chart label: <chart>-<version>. */}}
+{{- define "tracing-demo.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels that select a component's pods; they never change across upgrades (selectors are immutable). */}}
+{{- define "tracing-demo.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "tracing-demo.name" .context }}
+app.kubernetes.io/instance: {{ .context.Release.Name }}
+{{- with .component }}
+app.kubernetes.io/component: {{ . }}
+{{- end }}
+{{- end }}
+
+{{/* Every label of a component's objects: the selector labels plus version and chart, which change on upgrade. */}}
+{{- define "tracing-demo.labels" -}}
+helm.sh/chart: {{ include "tracing-demo.chart" .context }}
+{{ include "tracing-demo.selectorLabels" . }}
+app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .context.Release.Service }}
+app.kubernetes.io/part-of: tracing-demo
+{{- end }}
+
+{{/* An image reference: [global.imageRegistry/]repository:tag, the tag defaulting to the chart's appVersion. (dict "context" $ "image" .image) */}}
+{{- define "tracing-demo.image" -}}
+{{- $registry := .context.Values.global.imageRegistry | trimSuffix "/" }}
+{{- $repository := .image.repository }}
+{{- if $registry }}{{ $repository = printf "%s/%s" $registry $repository }}{{ end }}
+{{- printf "%s:%s" $repository (toString (.image.tag | default .context.Chart.AppVersion)) }}
+{{- end }}
+
+{{/* An image's pull policy, defaulting to global.imagePullPolicy. (dict "context" $ "image" .image) */}}
+{{- define "tracing-demo.imagePullPolicy" -}}
+{{- .image.pullPolicy | default .context.Values.global.imagePullPolicy }}
+{{- end }}
+
+{{/* Pod-level security for Pod Security "restricted": non-root, RuntimeDefault seccomp. (dict "context" $ "podSecurityContext" .podSecurityContext) */}}
+{{- define "tracing-demo.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .podSecurityContext.runAsUser }}
+runAsGroup: {{ .podSecurityContext.runAsGroup }}
+fsGroup: {{ .podSecurityContext.fsGroup }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Container-level security for Pod Security "restricted": no privilege escalation, no capabilities, read-only root filesystem. */}}
+{{- define "tracing-demo.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Pod spec fields every pod shares: pull secrets, scheduling, no service links. */}}
+{{- define "tracing-demo.podDefaults" -}}
+enableServiceLinks: false
+{{- with .Values.global.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.global.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.global.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* A volume that is a PersistentVolumeClaim template when persistence is on (StatefulSets), else nothing: the caller adds an emptyDir. (dict "context" $ "name" "data" "persistence" .persistence) */}}
+{{- define "tracing-demo.volumeClaimTemplate" -}}
+- apiVersion: v1
+  kind: PersistentVolumeClaim
+  metadata:
+    name: {{ .name }}
+  spec:
+    accessModes:
+      - ReadWriteOnce
+    {{- with .persistence.storageClassName }}
+    storageClassName: {{ . }}
+    {{- end }}
+    resources:
+      requests:
+        storage: {{ .persistence.size }}
+{{- end }}
+
+{{/* Mebibytes in a memory quantity (Mi, Gi, M, G); fails with the value's name otherwise. (dict "quantity" "512Mi" "name" "collector.resources.limits.memory") */}}
+{{- define "tracing-demo.mebibytes" -}}
+{{- $q := toString .quantity }}
+{{- if hasSuffix "Gi" $q }}{{ mul (trimSuffix "Gi" $q | atoi) 1024 }}
+{{- else if hasSuffix "Mi" $q }}{{ trimSuffix "Mi" $q | atoi }}
+{{- else if hasSuffix "G" $q }}{{ div (mul (trimSuffix "G" $q | atoi) 1000000000) 1048576 }}
+{{- else if hasSuffix "M" $q }}{{ div (mul (trimSuffix "M" $q | atoi) 1000000) 1048576 }}
+{{- else }}{{ fail (printf "%s must be a memory quantity in Mi, Gi, M or G (got %q): the collector's memory_limiter is derived from it" .name $q) }}
+{{- end }}
+{{- end }}
+
+{{/* The port of a URL: explicit, else 443 for https and 80 for http. */}}
+{{- define "tracing-demo.urlPort" -}}
+{{- $url := urlParse . }}
+{{- $hostPort := splitList ":" $url.host }}
+{{- if gt (len $hostPort) 1 }}{{ last $hostPort }}
+{{- else if eq $url.scheme "https" }}443
+{{- else }}80
+{{- end }}
+{{- end }}
+
+{{/* Where the services send OTLP/HTTP: the chart's collector, or collector.external.otlpHttpEndpoint. */}}
+{{- define "tracing-demo.collectorEndpoint" -}}
+{{- if .Values.collector.enabled }}
+{{- printf "http://%s:4318" (include "tracing-demo.componentName" (dict "context" . "component" "collector")) }}
+{{- else }}
+{{- required "collector.external.otlpHttpEndpoint is required when collector.enabled is false" .Values.collector.external.otlpHttpEndpoint }}
+{{- end }}
+{{- end }}
+
+{{/* Where the collector exports traces (OTLP/HTTP): the chart's Tempo, or tempo.external.otlpHttpEndpoint. */}}
+{{- define "tracing-demo.tempoOtlpEndpoint" -}}
+{{- if .Values.tempo.enabled }}
+{{- printf "http://%s:4318" (include "tracing-demo.componentName" (dict "context" . "component" "tempo")) }}
+{{- else }}
+{{- required "tempo.external.otlpHttpEndpoint is required when tempo.enabled is false and the collector is deployed" .Values.tempo.external.otlpHttpEndpoint }}
+{{- end }}
+{{- end }}
+
+{{/* Tempo's HTTP API (Grafana, helm test): the chart's Tempo, or tempo.external.url. */}}
+{{- define "tracing-demo.tempoUrl" -}}
+{{- if .Values.tempo.enabled }}
+{{- printf "http://%s:3200" (include "tracing-demo.componentName" (dict "context" . "component" "tempo")) }}
+{{- else }}
+{{- required "tempo.external.url is required when tempo.enabled is false (Grafana and helm test query it)" .Values.tempo.external.url }}
+{{- end }}
+{{- end }}
+
+{{/* Prometheus' HTTP API (Grafana): the chart's Prometheus, or prometheus.external.url. */}}
+{{- define "tracing-demo.prometheusUrl" -}}
+{{- if .Values.prometheus.enabled }}
+{{- printf "http://%s:9090" (include "tracing-demo.componentName" (dict "context" . "component" "prometheus")) }}
+{{- else }}
+{{- required "prometheus.external.url is required when prometheus.enabled is false and grafana.enabled is true" .Values.prometheus.external.url }}
+{{- end }}
+{{- end }}
+
+{{/* The gateway's in-cluster URL (loadgen, helm test). */}}
+{{- define "tracing-demo.gatewayUrl" -}}
+{{- printf "http://%s:%v" (include "tracing-demo.componentName" (dict "context" . "component" "api-gateway")) (index .Values.services "api-gateway").port }}
+{{- end }}
+
+{{/* The collector component that runs the sampling pipeline and exports to Tempo. */}}
+{{- define "tracing-demo.samplingCollector" -}}
+{{- if .Values.collector.twoTier.enabled }}collector-sampler{{ else }}collector{{ end }}
+{{- end }}
+
+{{/* A Secret value generated once and kept across upgrades: the value already in the cluster (lookup), else a new one; base64-encoded. (dict "context" $ "secret" "<name>" "key" "<key>" "generate" "ed25519"|"password") */}}
+{{- define "tracing-demo.keptSecretValue" -}}
+{{- $existing := lookup "v1" "Secret" .context.Release.Namespace .secret | default dict }}
+{{- $data := dig "data" dict $existing }}
+{{- if and (hasKey $data .key) (index $data .key) }}
+{{- index $data .key }}
+{{- else if eq .generate "ed25519" }}
+{{- genPrivateKey "ed25519" | b64enc }}
+{{- else }}
+{{- randAlphaNum 32 | b64enc }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,96 @@
+{{/*
+Building blocks of the NetworkPolicies. Every pod of the release is denied all traffic
+(templates/networkpolicy.yaml); each component's policy then opens the edges it uses, on both
+ends: the sender's egress and the receiver's ingress. Each rule helper renders a one-rule YAML
+list, so a policy is a column of includes.
+*/}}
+
+{{/* A peer selecting the pods of one or more of the release's components. (dict "context" $ "components" (list "tempo")) */}}
+{{- define "tracing-demo.podPeer" -}}
+{{- $labels := include "tracing-demo.selectorLabels" (dict "context" .context) | fromYaml }}
+{{- $selector := dict "matchLabels" $labels }}
+{{- if eq (len .components) 1 }}
+{{- $_ := set $labels "app.kubernetes.io/component" (first .components) }}
+{{- else }}
+{{- $_ := set $selector "matchExpressions" (list (dict "key" "app.kubernetes.io/component" "operator" "In" "values" .components)) }}
+{{- end }}
+{{- toYaml (dict "podSelector" $selector) }}
+{{- end }}
+
+{{/* TCP ports as a NetworkPolicy `ports` list, in JSON (fromJsonArray it). (list 4317 4318) */}}
+{{- define "tracing-demo.tcpPorts" -}}
+{{- $ports := list }}
+{{- range . }}
+{{- $ports = append $ports (dict "protocol" "TCP" "port" (int .)) }}
+{{- end }}
+{{- toJson $ports }}
+{{- end }}
+
+{{/* An ingress rule from the pods of some of the release's components and extra peers, on some ports; nothing when there is no peer. (dict "context" $ "components" (list …) "extra" (list …) "ports" (list …)) */}}
+{{- define "tracing-demo.podIngress" -}}
+{{- $from := list }}
+{{- if .components }}
+{{- $from = append $from (include "tracing-demo.podPeer" (dict "context" .context "components" .components) | fromYaml) }}
+{{- end }}
+{{- $from = concat $from (.extra | default list) }}
+{{- if $from }}
+{{- toYaml (list (dict "from" $from "ports" (include "tracing-demo.tcpPorts" .ports | fromJsonArray))) }}
+{{- end }}
+{{- end }}
+
+{{/* An ingress rule from anywhere on some ports. (list 3000) */}}
+{{- define "tracing-demo.openIngress" -}}
+{{- toYaml (list (dict "ports" (include "tracing-demo.tcpPorts" . | fromJsonArray))) }}
+{{- end }}
+
+{{/* An egress rule to the pods of one of the release's components on some ports. (dict "context" $ "component" "tempo" "ports" (list 3200)) */}}
+{{- define "tracing-demo.podEgress" -}}
+{{- $to := list (include "tracing-demo.podPeer" (dict "context" .context "components" (list .component)) | fromYaml) }}
+{{- toYaml (list (dict "to" $to "ports" (include "tracing-demo.tcpPorts" .ports | fromJsonArray))) }}
+{{- end }}
+
+{{/* An egress rule to anything outside the release on some ports (an external database, object storage). (list 5432) */}}
+{{- define "tracing-demo.portEgress" -}}
+{{- toYaml (list (dict "ports" (include "tracing-demo.tcpPorts" . | fromJsonArray))) }}
+{{- end }}
+
+{{/* An egress rule to whatever serves a URL outside the release: any destination, the URL's port only. */}}
+{{- define "tracing-demo.urlEgress" -}}
+{{- include "tracing-demo.portEgress" (list (include "tracing-demo.urlPort" .)) }}
+{{- end }}
+
+{{/* An egress rule to the Kubernetes API (networkPolicy.kubeApi). */}}
+{{- define "tracing-demo.kubeApiEgress" -}}
+{{- $rule := dict "ports" (include "tracing-demo.tcpPorts" .Values.networkPolicy.kubeApi.ports | fromJsonArray) }}
+{{- with .Values.networkPolicy.kubeApi.to }}
+{{- $_ := set $rule "to" . }}
+{{- end }}
+{{- toYaml (list $rule) }}
+{{- end }}
+
+{{/* Egress of a service or loadgen to the collector: its pods, or the external endpoint's port. */}}
+{{- define "tracing-demo.collectorEgress" -}}
+{{- if .Values.collector.enabled }}
+{{- include "tracing-demo.podEgress" (dict "context" . "component" "collector" "ports" (list 4317 4318)) }}
+{{- else }}
+{{- include "tracing-demo.urlEgress" .Values.collector.external.otlpHttpEndpoint }}
+{{- end }}
+{{- end }}
+
+{{/* Egress of the sampling collector to Tempo's OTLP receivers. */}}
+{{- define "tracing-demo.tempoOtlpEgress" -}}
+{{- if .Values.tempo.enabled }}
+{{- include "tracing-demo.podEgress" (dict "context" . "component" "tempo" "ports" (list 4317 4318)) }}
+{{- else }}
+{{- include "tracing-demo.urlEgress" .Values.tempo.external.otlpHttpEndpoint }}
+{{- end }}
+{{- end }}
+
+{{/* Egress to Tempo's HTTP API (Grafana, helm test). */}}
+{{- define "tracing-demo.tempoQueryEgress" -}}
+{{- if .Values.tempo.enabled }}
+{{- include "tracing-demo.podEgress" (dict "context" . "component" "tempo" "ports" (list 3200)) }}
+{{- else }}
+{{- include "tracing-demo.urlEgress" .Values.tempo.external.url }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,73 @@
+{{/* memory_limiter's limits from a container's memory limit: 80 % of it, with a fifth of that as spike headroom. (dict "resources" .resources "name" "<values path>") */}}
+{{- define "tracing-demo.collector.memoryEnv" -}}
+{{- $limit := include "tracing-demo.mebibytes" (dict "quantity" (dig "limits" "memory" "" .resources | required (printf "%s.limits.memory is required: the collector's memory_limiter is derived from it" .name)) "name" (printf "%s.limits.memory" .name)) | int }}
+{{- $limitMiB := div (mul $limit 80) 100 }}
+- name: OTELCOL_MEMORY_LIMIT_MIB
+  value: {{ $limitMiB | quote }}
+- name: OTELCOL_MEMORY_SPIKE_LIMIT_MIB
+  value: {{ div $limitMiB 5 | quote }}
+{{- end }}
+
+{{/* The environment of a collector running the sampling pipeline (collector/otel-collector.yaml). */}}
+{{- define "tracing-demo.collector.samplingEnv" -}}
+{{- $c := .Values.collector }}
+- name: OTELCOL_LOG_LEVEL
+  value: {{ $c.logLevel | quote }}
+{{- include "tracing-demo.collector.memoryEnv" (dict "resources" $c.resources "name" "collector.resources") }}
+- name: OTELCOL_QUEUE_DIR
+  value: /var/lib/otelcol/queue
+- name: TEMPO_OTLP_HTTP_ENDPOINT
+  value: {{ include "tracing-demo.tempoOtlpEndpoint" . | quote }}
+- name: SAMPLING_BASELINE_PERCENT
+  value: {{ $c.sampling.baselinePercent | quote }}
+- name: SAMPLING_SLOW_THRESHOLD_MS
+  value: {{ $c.sampling.slowThresholdMs | quote }}
+- name: SAMPLING_WAIT_AFTER_ROOT
+  value: {{ $c.sampling.waitAfterRoot | quote }}
+- name: SAMPLING_DECISION_WAIT
+  value: {{ $c.sampling.decisionWait | quote }}
+- name: SAMPLING_NUM_TRACES
+  value: {{ $c.sampling.numTraces | quote }}
+- name: SAMPLING_EXPECTED_TRACES_PER_SEC
+  value: {{ $c.sampling.expectedNewTracesPerSec | quote }}
+- name: SAMPLING_DECISION_CACHE_SIZE
+  value: {{ $c.sampling.decisionCacheSize | quote }}
+- name: SPAN_METRICS_FLUSH_INTERVAL
+  value: {{ $c.spanMetricsFlushInterval | quote }}
+{{- end }}
+
+{{/* The --config files of a collector running the sampling pipeline: the base file, then the Kubernetes overlay (later files win). */}}
+{{- define "tracing-demo.collector.samplingArgs" -}}
+- --config=/conf/otel-collector.yaml
+{{- if .Values.collector.kubernetesAttributes.enabled }}
+- --config=/conf/k8s-attributes.yaml
+{{- end }}
+{{- end }}
+
+{{/* Name of the ClusterRole (cluster-scoped: the namespace keeps two releases of the same name apart). */}}
+{{- define "tracing-demo.collector.clusterRoleName" -}}
+{{- printf "%s-%s" .Release.Namespace (include "tracing-demo.componentName" (dict "context" . "component" "collector")) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The collector's health_check probes (extension on :13133). */}}
+{{- define "tracing-demo.collector.probes" -}}
+startupProbe:
+  httpGet:
+    path: /
+    port: health
+  periodSeconds: 2
+  failureThreshold: 30
+livenessProbe:
+  httpGet:
+    path: /
+    port: health
+  periodSeconds: 10
+  timeoutSeconds: 2
+  failureThreshold: 3
+readinessProbe:
+  httpGet:
+    path: /
+    port: health
+  periodSeconds: 5
+  timeoutSeconds: 2
+{{- end }}
