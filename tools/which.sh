@@ -26,7 +26,6 @@ print_env() {
   done
   echo "export TRACING_DEMO_TOOLS_DIR=$(q "$TOOLS_DIR")"
   echo "export PATH=$(q "$path")\":\$PATH\""
-  echo "export HELM_PLUGINS=$(q "$(tool_dir helm-unittest)/plugins")\"\${HELM_PLUGINS:+:\$HELM_PLUGINS}\""
   echo "export KUBECONFORM_SCHEMA_LOCATION=$(q "$(tool_dir k8s-schemas)")"
   echo "export KUBERNETES_VERSION=$(q "$KUBERNETES_SCHEMA_VERSION")"
   if [ "${#missing[@]}" -gt 0 ]; then
