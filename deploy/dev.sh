@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make dev`: `tilt up` (the Tiltfile) on the kind cluster, created first when missing.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+require_tools "make dev" docker kind kubectl helm tilt
+ensure_cluster
+# helm_resource runs `helm` from PATH: make it the one `make up` uses.
+PATH="$(dirname "$(tool_bin helm)"):$PATH"
+cd "$REPO_ROOT"
+exec "$(tool_bin tilt)" up --context "kind-$CLUSTER_NAME" "$@"

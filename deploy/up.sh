@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make up`: the kind cluster (deploy/kind-config.yaml), every service image built and loaded
+# into it, and the chart installed with deploy/dev-values.yaml; then where everything is.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+require_tools "make up" docker kind kubectl helm
+CHART="$REPO_ROOT/charts/tracing-demo"
+[ -f "$CHART/Chart.yaml" ] || deploy_die "no chart at $CHART"
+helm="$(tool_bin helm)"
+
+ensure_cluster
+bash "$DEPLOY_DIR/images.sh"
+
+image_flags=()
+while read -r key image tag; do
+  deploy_log "loading $image:$tag into kind cluster $CLUSTER_NAME"
+  kind load docker-image --name "$CLUSTER_NAME" "$image:$tag"
+  image_flags+=(--set "$key.image.repository=$image" --set "$key.image.tag=$tag")
+done <"$IMAGES_ENV"
+
+deploy_log "helm upgrade --install $RELEASE (namespace $NAMESPACE)"
+"$helm" upgrade --install "$RELEASE" "$CHART" \
+  --kube-context "kind-$CLUSTER_NAME" --namespace "$NAMESPACE" --create-namespace \
+  --values "$DEPLOY_DIR/dev-values.yaml" "${image_flags[@]}" \
+  --wait --timeout 10m
+
+forward="kubectl --context kind-$CLUSTER_NAME --namespace $NAMESPACE port-forward"
+cat <<TEXT
+
+tracing-demo is running in kind cluster $CLUSTER_NAME, namespace $NAMESPACE.
+
+  gateway   $forward service/$RELEASE-api-gateway 8080:3000
+            then: curl -s http://localhost:8080/healthz
+  Grafana   $forward service/$RELEASE-grafana 3300:3000
+            then: http://localhost:3300
+  verify    $helm test $RELEASE --kube-context kind-$CLUSTER_NAME --namespace $NAMESPACE --logs
+  iterate   make dev     (Tilt: live updates on save, these port forwards included)
+  remove    make down    (deletes the cluster)
+TEXT
