@@ -98,5 +98,5 @@ describe(`the ${ALERT} alert`, () => {
     console.log(
       `${ALERT}: resolved after ${healthy} successful orders, ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
     );
-  });
+  }, 600_000);
 });

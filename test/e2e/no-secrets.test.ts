@@ -5,6 +5,7 @@
  * access token and the Authorization header.
  */
 import { searchTraces } from '@tracing-demo/cli';
+import { waitFor } from '@tracing-demo/testkit';
 import { describe, expect, inject, it } from 'vitest';
 import { gatewayClient, setFaults } from './support/client.ts';
 import { PLANTED } from './support/parameters.ts';
@@ -35,11 +36,18 @@ describe('secrets and personal data', () => {
     );
     expect(planted.length).toBeGreaterThan(5);
 
-    const everything = await searchTraces(stack.tempo, '{}', {
-      limit: 100_000,
-      start: new Date(Date.now() - 3_600_000),
-    });
-    expect(everything.map((t) => t.traceId)).toContain(flow.traceId);
+    // Searchable once Tempo considers the trace complete (TEMPO_TRACE_IDLE_PERIOD).
+    const everything = await waitFor(
+      'the planted trace in a search of everything Tempo holds',
+      async () => {
+        const found = await searchTraces(stack.tempo, '{}', {
+          limit: 100_000,
+          start: new Date(Date.now() - 3_600_000),
+        });
+        return found.some((t) => t.traceId === flow.traceId) && found;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
     const leaks: string[] = [];
     for (const { traceId } of everything) {
       const text = JSON.stringify((await findTrace(stack.tempo, traceId)) ?? []);
