@@ -1,0 +1,107 @@
+import { parseCommandLine, parseDuration, parsePositiveInt, parseUrl } from '../args.js';
+import type { Command } from '../command.js';
+import { ENDPOINTS } from '../endpoints.js';
+import { UsageError } from '../errors.js';
+import { outputWidth, wantsColor } from '../io.js';
+import { DEMO_USER } from '../verify/gateway.js';
+import { runVerify } from '../verify/run-verify.js';
+
+const usage = `Usage: tracing-demo verify [options]
+
+Checks a Helm release of the chart end to end, printing each step with ✓/✗ as it completes:
+  1. workloads ready: every Deployment and StatefulSet labelled
+     app.kubernetes.io/instance=<release> has all its replicas ready and updated
+  2. gateway and Tempo reachable: port-forwards to the Services <release>-api-gateway:3000
+     and <release>-tempo:3200 (through a ready pod behind each), unless URLs are given
+  3. order placed: logs in as the demo user and orders one coffee, continuing a W3C
+     traceparent of verify's own (its trace id is chosen so tail sampling's baseline keeps it)
+  4. trace in Tempo: polls until that trace has spans from api-gateway, order-service and
+     payment-service, then prints it
+Kubernetes access comes from KUBECONFIG, ~/.kube/config, or the pod's service account (it
+needs to list deployments, statefulsets and pods, get services, and create pods/portforward).
+
+Options:
+  -n, --namespace NS   the release's namespace (default: the kube context's)
+  --release NAME       the Helm release (default tracing-demo)
+  --gateway-url URL    reach the gateway here instead of port-forwarding,
+                       e.g. http://tracing-demo-api-gateway:3000 from inside the cluster
+  --tempo-url URL      reach Tempo here instead of port-forwarding,
+                       e.g. http://tracing-demo-tempo:3200
+  --local              the local stack (make local), not Kubernetes: skips step 1; the URLs
+                       default to GATEWAY_URL / TEMPO_URL or http://127.0.0.1:3000 / :3200
+  --email ADDRESS      log in as (default ${DEMO_USER.email})
+  --password SECRET    (default ${DEMO_USER.password})
+  --timeout D          how long to wait for the trace in Tempo (default 120s)
+  --width N            lay the trace out in N columns (default: the terminal's, or 100)
+  -h, --help           this help
+
+Exit status: 0 verified, 1 a step failed (the last line says which and why), 2 bad arguments.
+`;
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'check a Helm release end to end: workloads, an order, its trace in Tempo',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandLine(
+      args,
+      {
+        namespace: { type: 'string', short: 'n' },
+        release: { type: 'string' },
+        'gateway-url': { type: 'string' },
+        'tempo-url': { type: 'string' },
+        local: { type: 'boolean' },
+        email: { type: 'string' },
+        password: { type: 'string' },
+        timeout: { type: 'string' },
+        width: { type: 'string' },
+      },
+      usage,
+    );
+    if (values.help) {
+      io.out(usage);
+      return 0;
+    }
+    if (positionals.length > 0)
+      throw new UsageError(`verify takes no arguments, got '${positionals.join(' ')}'`, usage);
+    const local = values.local === true;
+    if (local && values.namespace !== undefined)
+      throw new UsageError('--namespace means Kubernetes; --local means no Kubernetes', usage);
+    const url = (flag: string, value: string | undefined) =>
+      value === undefined ? undefined : parseUrl(flag, value, usage);
+    const fromEnv = (name: 'gateway' | 'tempo') => {
+      const value = io.env[ENDPOINTS[name].env];
+      return value ? parseUrl(ENDPOINTS[name].env, value, usage) : ENDPOINTS[name].default;
+    };
+    let gatewayUrl = url('--gateway-url', values['gateway-url']);
+    let tempoUrl = url('--tempo-url', values['tempo-url']);
+    if (local) {
+      gatewayUrl ??= fromEnv('gateway');
+      tempoUrl ??= fromEnv('tempo');
+    }
+    const width =
+      values.width === undefined ? undefined : parsePositiveInt('--width', values.width, usage);
+    await runVerify(
+      {
+        release: values.release ?? 'tracing-demo',
+        namespace: values.namespace,
+        gatewayUrl,
+        tempoUrl,
+        local,
+        credentials: {
+          email: values.email ?? DEMO_USER.email,
+          password: values.password ?? DEMO_USER.password,
+        },
+        timeoutMs: parseDuration('--timeout', values.timeout ?? '120s', usage),
+        width: outputWidth(io, width),
+        color: wantsColor(io),
+      },
+      {
+        // Loaded on demand: the Kubernetes client takes half a second to import.
+        kube: async () => (await import('../verify/kube.js')).createKubeClient(),
+        print: (line) => io.out(`${line}\n`),
+      },
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,167 @@
+import { CliError } from '../errors.js';
+import { formatSeconds } from '../format.js';
+import { bodySnippet, request } from '../http.js';
+import { renderTrace } from '../render.js';
+import type { Span } from '../span.js';
+import { createStyle } from '../style.js';
+import { gatewayReady, login, placeOrder } from './gateway.js';
+import type { KubeClient } from './kube.js';
+import { ORDER_SERVICES, waitForTrace } from './poll.js';
+import type { Tunnel } from './port-forward.js';
+import { evaluateReadiness } from './readiness.js';
+import { traceIdKeptAt, traceparent } from './sampling.js';
+
+export interface VerifyOptions {
+  release: string;
+  /** Where the release is; the kube context's namespace when unset. */
+  namespace?: string;
+  /** Reach the gateway / Tempo here instead of port-forwarding (e.g. Service DNS in a pod). */
+  gatewayUrl?: string;
+  tempoUrl?: string;
+  /** Not in Kubernetes (`make local`): no workload check, no port-forwarding. */
+  local: boolean;
+  credentials: { email: string; password: string };
+  /** How long to wait for the trace in Tempo. */
+  timeoutMs: number;
+  /** The trace's services; api-gateway, order-service and payment-service by default. */
+  services?: readonly string[];
+  /** How often to poll Tempo (1 s by default). */
+  pollIntervalMs?: number;
+  width: number;
+  color: boolean;
+}
+
+export interface VerifyDeps {
+  /** Created only when a step needs Kubernetes (loading the client takes a while). */
+  kube: () => KubeClient | Promise<KubeClient>;
+  print: (line: string) => void;
+}
+
+export interface VerifyResult {
+  traceId: string;
+  spans: Span[];
+}
+
+/** A step failed: verify stops there; the CLI prints `verify failed: <step>: <reason>`. */
+export class StepFailed extends CliError {
+  constructor(step: string, reason: string) {
+    super(`verify failed: ${step}: ${reason}`, 1);
+    this.name = 'StepFailed';
+  }
+}
+
+/**
+ * Checks a release end to end, printing each step with ✓/✗ and its time as it completes:
+ * workloads ready, gateway and Tempo reachable (port-forwarded unless URLs are given), an order
+ * placed as the demo user in a trace of verify's choosing, and that trace in Tempo with spans
+ * from every service on the order's path. Throws StepFailed at the first step that fails.
+ */
+export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promise<VerifyResult> {
+  const style = createStyle(options.color);
+  const started = Date.now();
+  const tunnels: Tunnel[] = [];
+
+  const step = async <T>(title: string, work: () => Promise<{ value: T; detail: string }>) => {
+    const stepStart = Date.now();
+    const took = () => style.dim(`(${formatSeconds(Date.now() - stepStart)})`);
+    try {
+      const { value, detail } = await work();
+      deps.print(`${style.green('✓')} ${title}: ${detail} ${took()}`);
+      return value;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.print(`${style.red('✗')} ${title}: ${reason} ${took()}`);
+      throw new StepFailed(title, reason);
+    }
+  };
+
+  try {
+    // Kubernetes, unless this is the local stack.
+    let cluster: { kube: KubeClient; namespace: string } | undefined;
+    if (options.local) deps.print(style.bold('verifying the local stack'));
+    else {
+      let kube: KubeClient;
+      try {
+        kube = await deps.kube();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        deps.print(`${style.red('✗')} kube config: ${reason}`);
+        throw new StepFailed('kube config', reason);
+      }
+      cluster = { kube, namespace: options.namespace ?? kube.defaultNamespace };
+      deps.print(
+        style.bold(`verifying release ${options.release} in namespace ${cluster.namespace}`) +
+          style.dim(` (Kubernetes API ${kube.server})`),
+      );
+    }
+
+    if (cluster) {
+      const { kube, namespace } = cluster;
+      await step('workloads ready', async () => {
+        const selector = `app.kubernetes.io/instance=${options.release}`;
+        const workloads = await kube.listWorkloads(namespace, selector);
+        const report = evaluateReadiness(workloads, { namespace, release: options.release });
+        if (!report.ok) throw new Error(report.summary);
+        return { value: undefined, detail: report.summary };
+      });
+    } else deps.print(`${style.dim('-')} workloads ready: skipped (--local)`);
+
+    const endpoint = async (given: string | undefined, service: string, port: number) => {
+      if (given !== undefined) return { url: given, how: given };
+      if (!cluster) throw new Error(`no URL for ${service} (--local needs one)`);
+      const tunnel = await cluster.kube.forwardService(cluster.namespace, service, port);
+      tunnels.push(tunnel);
+      return { url: tunnel.url, how: `port-forward ${tunnel.description}` };
+    };
+    const { gatewayUrl, tempoUrl } = await step('gateway and Tempo reachable', async () => {
+      const gateway = await endpoint(options.gatewayUrl, `${options.release}-api-gateway`, 3000);
+      const tempo = await endpoint(options.tempoUrl, `${options.release}-tempo`, 3200);
+      await gatewayReady(gateway.url);
+      const ready = await request(
+        { name: 'Tempo', baseUrl: tempo.url },
+        `${tempo.url.replace(/\/+$/, '')}/ready`,
+      );
+      if (!ready.ok)
+        throw new Error(`Tempo is not ready (${ready.status}): ${await bodySnippet(ready)}`);
+      await ready.arrayBuffer();
+      return {
+        value: { gatewayUrl: gateway.url, tempoUrl: tempo.url },
+        detail: `gateway ${gateway.how}, Tempo ${tempo.how}`,
+      };
+    });
+
+    const traceId = traceIdKeptAt();
+    await step('order placed', async () => {
+      const token = await login(gatewayUrl, options.credentials);
+      const order = await placeOrder(gatewayUrl, token, traceparent(traceId));
+      return {
+        value: order,
+        detail: `as ${options.credentials.email}: order ${order.orderId} (${order.status}) in trace ${traceId}`,
+      };
+    });
+
+    const services = options.services ?? ORDER_SERVICES;
+    const spans = await step('trace in Tempo', async () => {
+      const found = await waitForTrace({
+        tempoUrl,
+        traceId,
+        services,
+        timeoutMs: options.timeoutMs,
+        intervalMs: options.pollIntervalMs,
+        onProgress: (message) => deps.print(style.dim(`  … ${message}`)),
+      });
+      const present = [...new Set(found.map((s) => s.service))].sort();
+      return {
+        value: found,
+        detail: `${found.length} spans from ${present.join(', ')}`,
+      };
+    });
+    deps.print(renderTrace(spans, { width: options.width, color: options.color }));
+    deps.print(
+      `${style.green('✓')} ${style.bold(options.local ? 'local stack verified' : `release ${options.release} verified`)} in ${formatSeconds(Date.now() - started)}`,
+    );
+    return { traceId, spans };
+  } finally {
+    await Promise.all(tunnels.map((t) => t.close()));
+  }
+}

@@ -1,0 +1,21 @@
+import type { Io } from '../../src/io.js';
+
+/** An Io that keeps what a command writes, not a terminal unless asked. */
+export function captureIo(
+  env: Record<string, string | undefined> = {},
+  terminal: { isTTY?: boolean; columns?: number } = {},
+) {
+  const captured = { out: '', err: '' };
+  const io: Io = {
+    out: (text) => {
+      captured.out += text;
+    },
+    err: (text) => {
+      captured.err += text;
+    },
+    env,
+    isTTY: terminal.isTTY ?? false,
+    columns: terminal.columns,
+  };
+  return { io, captured };
+}
