@@ -23,9 +23,7 @@ export interface PrometheusOptions {
  * The real Prometheus (tools/which.sh prometheus) with prometheus/prometheus.yml and its rules,
  * on a free loopback port unless one is given, its TSDB in `dataDir` or a temp directory.
  */
-export function startPrometheus(
-  options: PrometheusOptions = {},
-): Promise<PrometheusProcess> {
+export function startPrometheus(options: PrometheusOptions = {}): Promise<PrometheusProcess> {
   return retryOnPortClash(() => startPrometheusOnce(options));
 }
 
