@@ -29,8 +29,9 @@ Options:
                        e.g. http://tracing-demo-tempo:3200
   --local              the local stack (make local), not Kubernetes: skips step 1; the URLs
                        default to GATEWAY_URL / TEMPO_URL or http://127.0.0.1:3000 / :3200
-  --email ADDRESS      log in as (default ${DEMO_USER.email})
-  --password SECRET    (default ${DEMO_USER.password})
+  --email ADDRESS      log in as (default: the first of DEMO_USERS="email:password,…" if set,
+                       else ${DEMO_USER.email})
+  --password SECRET    (default: that user's password)
   --timeout D          how long to wait for the trace in Tempo (default 120s)
   --width N            lay the trace out in N columns (default: the terminal's, or 100)
   -h, --help           this help
@@ -89,8 +90,8 @@ export const verifyCommand: Command = {
         tempoUrl,
         local,
         credentials: {
-          email: values.email ?? DEMO_USER.email,
-          password: values.password ?? DEMO_USER.password,
+          email: values.email ?? demoUser(io.env).email,
+          password: values.password ?? demoUser(io.env).password,
         },
         timeoutMs: parseDuration('--timeout', values.timeout ?? '120s', usage),
         width: outputWidth(io, width),
@@ -105,3 +106,14 @@ export const verifyCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The user to log in as without --email: the first of DEMO_USERS (auth-service's own format,
+ * which the chart's helm test Job passes on from the demo-users Secret), else the built-in one.
+ */
+function demoUser(env: Record<string, string | undefined>): { email: string; password: string } {
+  const first = env.DEMO_USERS?.split(',')[0]?.trim() ?? '';
+  const colon = first.indexOf(':');
+  if (colon <= 0) return DEMO_USER;
+  return { email: first.slice(0, colon), password: first.slice(colon + 1) };
+}
