@@ -8,8 +8,9 @@ export default defineConfig({
       // integration, collector, tempo, prometheus, grafana: against the real programs
       'test/**/*.test.ts',
     ],
-    // The end-to-end suite runs over its own whole stack: vitest.e2e.config.ts.
-    exclude: ['test/e2e/**', '**/node_modules/**'],
+    // The end-to-end suite runs over its own whole stack (vitest.e2e.config.ts); the cluster
+    // suite needs the control-plane tools of `make cluster-tools` (vitest.cluster.config.ts).
+    exclude: ['test/e2e/**', 'test/cluster/**', '**/node_modules/**'],
     // One PostgreSQL for the whole run; each test file creates its own database in it.
     globalSetup: ['test/setup/postgres.ts'],
     testTimeout: 60_000,

@@ -53,6 +53,7 @@ export default async function setup(project: TestProject) {
     tempo: stack.urls.tempo,
     prometheus: stack.urls.prometheus,
     collectorOtlpHttp: stack.urls.collectorOtlpHttp,
+    collectorMetrics: stack.urls.collectorMetrics,
     collectorTelemetry: stack.urls.collectorTelemetry,
     payment: stack.urls.service['payment-service'],
     logDir: stack.logDir,

@@ -5,6 +5,7 @@
 import { waitFor } from '@tracing-demo/testkit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { gatewayClient, inParallel, newTraceId } from './support/client.ts';
+import { pipelineIdle } from './support/pipeline.ts';
 import { scalarOf } from './support/prometheus.ts';
 
 const stack = inject('stack');
@@ -43,6 +44,7 @@ describe('span metrics in Prometheus', () => {
   let statuses: Record<number, number>;
 
   beforeAll(async () => {
+    await pipelineIdle(stack);
     before = await counts();
     const logins = 8;
     const orders = 24;

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CLIENT_SERVICE, type Flow, gatewayClient, inParallel } from './support/client.ts';
 import { decisions } from './support/collector.ts';
 import { BASELINE_RATIO } from './support/parameters.ts';
+import { pipelineIdle } from './support/pipeline.ts';
 import {
   findTrace,
   missingEdge,
@@ -68,6 +69,7 @@ describe('a login and an order through the whole pipeline', () => {
   const inTempo = new Map<string, Span[]>();
 
   beforeAll(async () => {
+    await pipelineIdle(stack);
     const before = await decisions(stack.collectorTelemetry);
     flows = await inParallel(Array.from({ length: FLOWS }), 3, () => client.loginAndOrder());
     const failed = flows.filter((f) => f.login.status !== 200 || f.order.status !== 201);

@@ -5,6 +5,7 @@ export interface StackUrls {
   tempo: string;
   prometheus: string;
   collectorOtlpHttp: string;
+  collectorMetrics: string;
   collectorTelemetry: string;
   payment: string;
   logDir: string;
