@@ -21,7 +21,7 @@ const SERIES = {
   orders:
     'traces_span_metrics_calls_total{service_name="order-service", span_kind="SPAN_KIND_SERVER", http_route="/orders"}',
   charges:
-    'traces_span_metrics_calls_total{service_name="payment-service", span_kind="SPAN_KIND_SERVER"}',
+    'traces_span_metrics_calls_total{service_name="payment-service", span_kind="SPAN_KIND_SERVER", http_route="/charges"}',
   fulfilled:
     'traces_span_metrics_calls_total{service_name="fulfillment-worker", span_kind="SPAN_KIND_CONSUMER"}',
 } as const;

@@ -45,13 +45,13 @@ export async function pipelineIdle(stack: StackUrls): Promise<void> {
       const received = sumOf(telemetry, 'otelcol_processor_tail_sampling_new_trace_id_received');
       const created = sumOf(spanMetrics, CALLS, CREATED);
       const consumed = sumOf(spanMetrics, CALLS, CONSUMED);
-      const gateway = sumOf(spanMetrics, CALLS, { service_name: 'api-gateway' });
-      const scraped = await scalarOf(stack.prometheus, `sum(${CALLS}{service_name="api-gateway"})`);
+      const calls = sumOf(spanMetrics, CALLS);
+      const scraped = await scalarOf(stack.prometheus, `sum(${CALLS})`);
       return (
         Date.now() - quietSince >= QUIET_MS &&
         decided === received &&
         created === consumed &&
-        scraped === gateway
+        scraped === calls
       );
     },
     { timeoutMs: 90_000, intervalMs: 250 },
