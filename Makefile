@@ -9,6 +9,7 @@ NPM := npm --loglevel=error
 # their Go modules into a cache keyed by version (tools/README.md).
 include tools/tools.mk
 include deploy/kind.mk
+include cluster/cluster.mk
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'

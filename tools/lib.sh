@@ -16,6 +16,10 @@ TOOLS_RECIPE_REV=1
 # Every tool, in build order (dependencies first).
 # shellcheck disable=SC2034 # used by the scripts that source this file
 ALL_TOOLS=(ocb otelcol tempo prometheus helm-unittest helm k8s-schemas kubeconform tilt)
+# The local Kubernetes test cluster (cluster/, `make cluster-tools`): NOT in ALL_TOOLS, so
+# `make tools` / `make tools-check` never build or check them; `tools/build.sh cluster` does.
+# shellcheck disable=SC2034
+CLUSTER_TOOLS=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kube-proxy kubelet coredns)
 
 tools_log() { printf '[tools] %s\n' "$*" >&2; }
 tools_die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -31,6 +35,9 @@ tool_version() {
     kubeconform) echo "$KUBECONFORM_VERSION" ;;
     k8s-schemas) echo "$KUBERNETES_SCHEMA_VERSION" ;;
     tilt) echo "$TILT_VERSION" ;;
+    etcd) echo "$ETCD_VERSION" ;;
+    kube-apiserver | kubectl | kube-controller-manager | kube-scheduler | kube-proxy | kubelet) echo "$K8S_VERSION" ;;
+    coredns) echo "$COREDNS_VERSION" ;;
     *) return 1 ;;
   esac
 }
@@ -49,6 +56,8 @@ tool_bins() {
     kubeconform) echo kubeconform ;;
     k8s-schemas) echo "" ;;
     tilt) echo tilt ;;
+    etcd) echo etcd ;;
+    kube-apiserver | kubectl | kube-controller-manager | kube-scheduler | kube-proxy | kubelet | coredns) echo "$1" ;;
   esac
 }
 
@@ -64,6 +73,7 @@ tool_of_bin() {
     kubeconform) echo kubeconform ;;
     k8s-schemas | kubernetes-schemas) echo k8s-schemas ;;
     tilt) echo tilt ;;
+    etcd | kube-apiserver | kubectl | kube-controller-manager | kube-scheduler | kube-proxy | kubelet | coredns) echo "$1" ;;
     *) return 1 ;;
   esac
 }
@@ -77,6 +87,7 @@ tool_key() {
     tempo) extra="revision=$TEMPO_REVISION" ;;
     prometheus) extra="module=v$PROMETHEUS_MODULE_VERSION" ;;
     k8s-schemas) extra="kubernetes-validate=$KUBERNETES_VALIDATE_VERSION" ;;
+    kube-* | kubectl | kubelet) extra="staging=v$K8S_STAGING_VERSION" ;;
   esac
   echo "tool=$t version=$(tool_version "$t") recipe=$TOOLS_RECIPE_REV $extra"
 }

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `make test-cluster`: the chart against a real Kubernetes control plane (test/cluster, which
+ * starts its own with cluster/up.sh). Not part of `make test`: it needs `make cluster-tools` and root (the default config excludes
+ * test/cluster).
+ */
+export default defineConfig({
+  test: {
+    include: ['test/cluster/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
+    reporters: ['default', './test/setup/summary-reporter.ts'],
+  },
+});
