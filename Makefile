@@ -3,7 +3,7 @@ SHELL := bash
 .DEFAULT_GOAL := help
 NPM := npm --loglevel=error
 
-.PHONY: help deps build lint format test test-e2e local local-down clean
+.PHONY: help deps build lint format test test-e2e local local-down bench clean
 
 # `make tools` / `make tools-check`: the real collector, Tempo, Prometheus, Helm, … built from
 # their Go modules into a cache keyed by version (tools/README.md).
@@ -42,6 +42,9 @@ local: deps tools build ## start the platform on 127.0.0.1 in the background (lo
 
 local-down: ## stop everything `make local` started
 	@node_modules/.bin/node local/down.ts
+
+bench: deps tools ## the benchmarks (bench/README.md; ~25 min, BENCH="overhead --quick" for some)
+	$(NPM) run bench -- $(BENCH)
 
 clean: ## remove build output
 	$(NPM) run clean

@@ -1,0 +1,431 @@
+/**
+ * Collector capacity: the project's full config (memory limiter, allow-list transform,
+ * redaction, span metrics, service graph, tail sampling, batch, export with the file-backed
+ * queue) on ONE core (taskset + GOMAXPROCS=1), fed OTLP/HTTP protobuf at rising span rates by a
+ * generator process on the other core; the sampled output goes to a null sink. Refused,
+ * accepted and exported counts come from the collector's own metrics.
+ */
+import { execFile } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  type BenchCollector,
+  type CollectorCounters,
+  startBenchCollector,
+} from './lib/collector.ts';
+import type { GeneratorConfig, GeneratorReport } from './lib/generator.ts';
+import { startNullSink } from './lib/null-sink.ts';
+import { SPANS_PER_TRACE } from './lib/otlp-proto.ts';
+import { cpuSeconds, pinProcess, rssBytes, rssPeakBytes } from './lib/proc.ts';
+import { BENCH_DIR, type Benchmark, fixed, mib, percent, type Table } from './lib/report.ts';
+import { median, sleep } from './lib/stats.ts';
+import { writeChart } from './lib/svg.ts';
+
+const run = promisify(execFile);
+
+const COLLECTOR_CPU = '1';
+const ALL_CPUS = `0-${cpus().length - 1}`;
+const GENERATOR_CPU = '0';
+const MIX = { error: 0.01, slow: 0.02 };
+const TRACES_PER_REQUEST = 8;
+
+const SETTINGS = {
+  full: {
+    rates: [5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000],
+    seconds: 15,
+    settleSeconds: 4,
+    bisect: 2,
+    candidateRate: 10_000,
+    candidateRounds: 2,
+    candidates: 'all',
+    proposedRamp: true,
+  },
+  quick: {
+    rates: [5_000, 20_000, 40_000],
+    seconds: 8,
+    settleSeconds: 3,
+    bisect: 0,
+    candidateRate: 10_000,
+    candidateRounds: 1,
+    candidates: 'proposals',
+    proposedRamp: false,
+  },
+};
+type Settings = (typeof SETTINGS)['full'];
+
+const PREFILTERED_DENY = 'bench/configs/prefiltered-key-deny.yaml';
+const IGNORED_KEYS = 'bench/configs/redaction-ignored-keys.yaml';
+/** The config change the report proposes (bench/configs/*.yaml, merged after the project's). */
+export const PROPOSED = [PREFILTERED_DENY, IGNORED_KEYS];
+
+/** Config variants compared at one fixed rate; "measurement only" ones are not proposals. */
+const CANDIDATES: { label: string; overlays: string[]; proposal: boolean }[] = [
+  { label: 'project config', overlays: [], proposal: true },
+  {
+    label: 'without the credential-key deny (measurement only)',
+    overlays: ['bench/configs/no-key-deny.yaml'],
+    proposal: false,
+  },
+  {
+    label: 'credential-key deny behind a per-span prefilter',
+    overlays: [PREFILTERED_DENY],
+    proposal: true,
+  },
+  {
+    label: 'without redaction (measurement only)',
+    overlays: ['bench/configs/no-redaction.yaml'],
+    proposal: false,
+  },
+  {
+    label: 'redaction ignored_keys (fixed-vocabulary keys)',
+    overlays: [IGNORED_KEYS],
+    proposal: true,
+  },
+  { label: 'proposed: prefiltered deny + ignored_keys', overlays: PROPOSED, proposal: true },
+];
+
+export interface Step {
+  offered: number;
+  generator: GeneratorReport;
+  accepted: number;
+  refused: number;
+  failed: number;
+  exported: number;
+  tracesSampled: number;
+  tracesNotSampled: number;
+  droppedTooEarly: number;
+  collectorCpuSeconds: number;
+  cpuSecondsPer10kSpans: number;
+  collectorCpuShare: number;
+  rssBytes: number;
+  rssPeakBytes: number;
+  tracesInMemory: number;
+  decisionTickMs: number;
+  sustained: boolean;
+  why: string[];
+}
+
+async function generate(config: GeneratorConfig): Promise<GeneratorReport> {
+  const { stdout } = await run(
+    'taskset',
+    [
+      '-c',
+      GENERATOR_CPU,
+      process.execPath,
+      join(BENCH_DIR, 'lib', 'generator.ts'),
+      JSON.stringify(config),
+    ],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as GeneratorReport;
+}
+
+async function step(collector: BenchCollector, offered: number, settings: Settings): Promise<Step> {
+  const before: CollectorCounters = await collector.counters();
+  const cpuBefore = cpuSeconds(collector.pid);
+  const generator = await generate({
+    url: collector.collector.otlpHttpUrl,
+    spansPerSecond: offered,
+    seconds: settings.seconds,
+    tracesPerRequest: TRACES_PER_REQUEST,
+    connections: 16,
+    mix: MIX,
+  });
+  const cpuDuring = cpuSeconds(collector.pid) - cpuBefore;
+  const during = await collector.counters();
+  const rss = rssBytes(collector.pid);
+  // Let the sampler decide what the step sent (2 s after each root) before reading the totals.
+  await sleep(settings.settleSeconds * 1000);
+  const after = await collector.counters();
+  const cpu = cpuSeconds(collector.pid) - cpuBefore;
+  const accepted = after.accepted - before.accepted;
+  const refused = after.refused - before.refused;
+  const failed = after.failed - before.failed;
+  const ticks = after.decisionLatencyCount - before.decisionLatencyCount;
+  const decisionTickMs =
+    ticks > 0 ? (after.decisionLatencySumMs - before.decisionLatencySumMs) / ticks : 0;
+  const why: string[] = [];
+  if (refused > 0) why.push(`${refused} spans refused`);
+  if (failed > 0) why.push(`${failed} spans failed`);
+  const refusedByGenerator = Object.values(generator.refusedByStatus).reduce((a, b) => a + b, 0);
+  if (refusedByGenerator > 0) why.push(`non-2xx answers for ${refusedByGenerator} spans`);
+  if (generator.transportErrors > 0) why.push(`${generator.transportErrors} transport errors`);
+  if (generator.achievedSpansPerSecond < offered * 0.98) {
+    why.push(`delivered ${fixed(generator.achievedSpansPerSecond, 0)}/s of ${offered}/s`);
+  }
+  if (after.droppedTooEarly > before.droppedTooEarly) why.push('traces dropped before decision');
+  if (decisionTickMs > 1000)
+    why.push(`decision tick ${fixed(decisionTickMs, 0)} ms (falling behind)`);
+  return {
+    offered,
+    generator,
+    accepted,
+    refused,
+    failed,
+    exported: after.exported - before.exported,
+    tracesSampled: after.tracesSampled - before.tracesSampled,
+    tracesNotSampled: after.tracesNotSampled - before.tracesNotSampled,
+    droppedTooEarly: after.droppedTooEarly - before.droppedTooEarly,
+    collectorCpuSeconds: cpu,
+    cpuSecondsPer10kSpans: accepted > 0 ? cpu / (accepted / 10_000) : Number.NaN,
+    collectorCpuShare: cpuDuring / generator.seconds,
+    rssBytes: rss,
+    rssPeakBytes: rssPeakBytes(collector.pid),
+    tracesInMemory: during.tracesInMemory,
+    decisionTickMs,
+    sustained: why.length === 0,
+    why,
+  };
+}
+
+export async function capacityRun(
+  options: { overlays?: string[]; env?: Record<string, string>; label: string },
+  settings: Settings,
+  log: (message: string) => void,
+  workDir: string,
+) {
+  const sink = await startNullSink();
+  // The bench process (sink, scrapes) stays off the collector's core.
+  pinProcess(process.pid, GENERATOR_CPU);
+  const steps: Step[] = [];
+  try {
+    // A fresh collector per step: a step that overloaded it (memory held, refusals) must not
+    // decide the next one, and each step's peak RSS is its own.
+    const tryRate = async (rate: number) => {
+      const collector = await startBenchCollector({
+        tempoUrl: sink.url,
+        overlays: options.overlays,
+        env: { GOMAXPROCS: '1', ...options.env },
+        cpus: COLLECTOR_CPU,
+        logFile: join(workDir, `otelcol-${options.label}.log`),
+      });
+      let result: Step;
+      try {
+        result = await step(collector, rate, settings);
+      } finally {
+        await collector.stop();
+      }
+      steps.push(result);
+      log(
+        `  ${options.label} ${rate} spans/s → accepted ${fixed(result.accepted / settings.seconds, 0)}/s, refused ${result.refused}, collector CPU ${percent(result.collectorCpuShare, 0)}, ${fixed(result.cpuSecondsPer10kSpans, 3)} CPU s/10k spans, RSS ${mib(result.rssBytes)} MiB, generator CPU ${percent(result.generator.cpuShareOfCore, 0)}${result.sustained ? '' : ` — NOT sustained: ${result.why.join('; ')}`}`,
+      );
+      return result.sustained;
+    };
+    let lastGood: number | undefined;
+    let firstBad: number | undefined;
+    for (const rate of settings.rates) {
+      if (await tryRate(rate)) lastGood = rate;
+      else {
+        firstBad = rate;
+        break;
+      }
+    }
+    for (let i = 0; i < settings.bisect && lastGood !== undefined && firstBad !== undefined; i++) {
+      const mid = Math.round((lastGood + firstBad) / 2 / 1000) * 1000;
+      if (mid === lastGood || mid === firstBad) break;
+      if (await tryRate(mid)) lastGood = mid;
+      else firstBad = mid;
+    }
+    return {
+      label: options.label,
+      steps,
+      highestSustained: lastGood,
+      firstFailing: firstBad,
+      rssPeakBytes: Math.max(0, ...steps.filter((s) => s.sustained).map((s) => s.rssPeakBytes)),
+    };
+  } finally {
+    await sink.close();
+    pinProcess(process.pid, ALL_CPUS);
+  }
+}
+
+/**
+ * One collector per variant and round, one step at a rate every variant sustains: CPU per span.
+ * Rounds alternate the order (forward, then backward) and the median is reported.
+ */
+async function compareCandidates(
+  settings: Settings,
+  log: (message: string) => void,
+  workDir: string,
+) {
+  const sink = await startNullSink();
+  pinProcess(process.pid, GENERATOR_CPU);
+  const chosen = CANDIDATES.filter((c) => settings.candidates === 'all' || c.proposal);
+  const steps = new Map<string, Step[]>(chosen.map((c) => [c.label, []]));
+  try {
+    for (let round = 0; round < settings.candidateRounds; round++) {
+      for (const candidate of round % 2 === 0 ? chosen : [...chosen].reverse()) {
+        const collector = await startBenchCollector({
+          tempoUrl: sink.url,
+          overlays: candidate.overlays,
+          env: { GOMAXPROCS: '1' },
+          cpus: COLLECTOR_CPU,
+          logFile: join(workDir, 'otelcol-candidates.log'),
+        });
+        try {
+          const result = await step(collector, settings.candidateRate, settings);
+          steps.get(candidate.label)?.push(result);
+          log(
+            `  r${round} ${candidate.label}: ${fixed(result.cpuSecondsPer10kSpans, 3)} CPU s/10k spans, RSS ${mib(result.rssPeakBytes)} MiB${result.sustained ? '' : ` — NOT sustained: ${result.why.join('; ')}`}`,
+          );
+        } finally {
+          await collector.stop();
+        }
+      }
+    }
+  } finally {
+    await sink.close();
+    pinProcess(process.pid, ALL_CPUS);
+  }
+  return chosen.map((c) => {
+    const list = steps.get(c.label) ?? [];
+    return {
+      label: c.label,
+      overlays: c.overlays,
+      proposal: c.proposal,
+      cpuSecondsPer10kSpans: median(list.map((s) => s.cpuSecondsPer10kSpans)),
+      rssPeakBytes: median(list.map((s) => s.rssPeakBytes)),
+      sustained: list.every((s) => s.sustained),
+      steps: list,
+    };
+  });
+}
+
+function stepTable(title: string, steps: Step[], seconds: number): Table {
+  return {
+    title,
+    columns: [
+      'offered spans/s',
+      'accepted spans/s',
+      'refused',
+      'collector CPU (1 core)',
+      'CPU s / 10k spans',
+      'RSS MiB (peak)',
+      'traces held',
+      'sampled traces %',
+      'generator CPU',
+      'export p99 ms',
+      'sustained',
+    ],
+    rows: steps.map((s) => [
+      s.offered,
+      fixed(s.accepted / seconds, 0),
+      s.refused,
+      percent(s.collectorCpuShare, 0),
+      fixed(s.cpuSecondsPer10kSpans, 3),
+      `${mib(s.rssBytes)} (${mib(s.rssPeakBytes)})`,
+      s.tracesInMemory,
+      percent(s.tracesSampled / Math.max(1, s.tracesSampled + s.tracesNotSampled)),
+      percent(s.generator.cpuShareOfCore, 0),
+      fixed(s.generator.requestLatencyMs.p99, 1),
+      s.sustained ? 'yes' : `no: ${s.why.join('; ')}`,
+    ]),
+  };
+}
+
+const ramp = (steps: Step[], seconds: number): [number, number][] =>
+  steps
+    .slice()
+    .sort((a, b) => a.offered - b.offered)
+    .map((s) => [s.offered, s.accepted / seconds]);
+
+export const collectorCapacity: Benchmark = {
+  name: 'collector-capacity',
+  description: 'spans/s the full collector pipeline sustains on one core, with zero refused',
+  async run({ quick, log, workDir }) {
+    const settings = quick ? SETTINGS.quick : SETTINGS.full;
+    log('ramp, project config:');
+    const baseline = await capacityRun({ label: 'project config' }, settings, log, workDir);
+    log(`candidates at ${settings.candidateRate} spans/s:`);
+    const candidates = await compareCandidates(settings, log, workDir);
+    let proposed: Awaited<ReturnType<typeof capacityRun>> | undefined;
+    if (settings.proposedRamp) {
+      log('ramp, proposed config:');
+      proposed = await capacityRun(
+        { label: 'proposed', overlays: PROPOSED },
+        settings,
+        log,
+        workDir,
+      );
+    }
+    const top = baseline.highestSustained;
+    const atTop = baseline.steps.find((s) => s.offered === top);
+    const chart = writeChart('collector-capacity', {
+      title: 'Collector on one core: accepted vs offered spans/s',
+      xLabel: 'offered spans/s',
+      yLabel: 'accepted spans/s',
+      series: [
+        { name: 'project config', points: ramp(baseline.steps, settings.seconds) },
+        ...(proposed
+          ? [{ name: 'proposed config', points: ramp(proposed.steps, settings.seconds) }]
+          : []),
+      ],
+      diagonal: true,
+      quick,
+    });
+    const base = candidates[0]?.cpuSecondsPer10kSpans ?? Number.NaN;
+    const tables: Table[] = [
+      stepTable(
+        `Full pipeline (collector/otel-collector.yaml) on one core, ${settings.seconds} s per step, ${SPANS_PER_TRACE}-span order traces, ${TRACES_PER_REQUEST} traces per request, 1% error / 2% slow`,
+        baseline.steps,
+        settings.seconds,
+      ),
+      {
+        title: `Config candidates at ${settings.candidateRate} spans/s (one core): CPU per span, median of ${settings.candidateRounds} round(s)`,
+        columns: [
+          'variant',
+          'overlay (bench/configs/)',
+          'CPU s / 10k spans',
+          'vs project config',
+          'capacity at 100% of a core',
+          'RSS peak MiB',
+        ],
+        rows: candidates.map((c) => [
+          c.label,
+          c.overlays.map((o) => o.replace('bench/configs/', '')).join(' + ') || '–',
+          fixed(c.cpuSecondsPer10kSpans, 3),
+          percent(c.cpuSecondsPer10kSpans / base - 1),
+          fixed(10_000 / c.cpuSecondsPer10kSpans, 0),
+          mib(c.rssPeakBytes),
+        ]),
+        notes: [
+          '"capacity at 100% of a core" = 10k / (CPU s per 10k spans): the CPU bound alone; memory (the memory limiter refusing) can bind first.',
+        ],
+      },
+    ];
+    if (proposed) {
+      tables.push(
+        stepTable(
+          `Proposed config (${PROPOSED.map((o) => o.replace('bench/configs/', '')).join(' + ')}) on one core`,
+          proposed.steps,
+          settings.seconds,
+        ),
+      );
+    }
+    return {
+      settings: {
+        ...settings,
+        collectorCpu: COLLECTOR_CPU,
+        generatorCpu: GENERATOR_CPU,
+        gomaxprocs: 1,
+        mix: MIX,
+        spansPerTrace: SPANS_PER_TRACE,
+        tracesPerRequest: TRACES_PER_REQUEST,
+        encoding: 'OTLP/HTTP protobuf',
+      },
+      data: { baseline, candidates, proposed, chart },
+      tables,
+      summary: [
+        top === undefined
+          ? 'no step was sustained'
+          : `project config: highest sustained with zero refused ${top} spans/s on one core (first failing: ${baseline.firstFailing ?? 'none up to the last step'}); ${fixed(atTop?.cpuSecondsPer10kSpans, 3)} CPU s per 10k spans at that rate, RSS peak ${mib(baseline.rssPeakBytes)} MiB; target 30k spans/s ${top >= 30_000 ? 'met' : 'NOT met'}`,
+        ...(proposed
+          ? [
+              `proposed config: highest sustained ${proposed.highestSustained ?? 'none'} spans/s (first failing: ${proposed.firstFailing ?? 'none'}), RSS peak ${mib(proposed.rssPeakBytes)} MiB`,
+            ]
+          : []),
+      ],
+    };
+  },
+};

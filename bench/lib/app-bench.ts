@@ -1,0 +1,269 @@
+/**
+ * The machinery of the overhead benchmarks: PostgreSQL, RabbitMQ and the collector started once;
+ * the services restarted per variant and round (OTEL_SDK_DISABLED and candidates are read at
+ * start-up); each phase driven by autocannon with CPU accounted per process from /proc.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createDatabase,
+  type PostgresServer,
+  type RabbitMqServer,
+  startPostgres,
+  startRabbitMq,
+} from '@tracing-demo/testkit';
+import { type BenchCollector, startBenchCollector } from './collector.ts';
+import { drive, type LoadOptions, type LoadResult } from './load.ts';
+import { type NullSink, startNullSink } from './null-sink.ts';
+import { cpuSeconds, machineCpu, pidListeningOn, treeCpuSeconds } from './proc.ts';
+import {
+  type AppStack,
+  login,
+  newSigningKey,
+  ORDER_BODY,
+  placeOrder,
+  startAppStack,
+} from './stack.ts';
+import { sleep, sum } from './stats.ts';
+
+export interface Variant {
+  name: string;
+  /** What the variant changes, for the tables. */
+  label: string;
+  env: Record<string, string>;
+  register?: string;
+}
+
+export interface Infra {
+  postgres: PostgresServer;
+  /** One broker and one database per slot: stacks running side by side never share queues. */
+  rabbits: RabbitMqServer[];
+  databaseUrls: string[];
+  sink: NullSink;
+  collector: BenchCollector;
+  signingKeyPem: string;
+  logDir: string;
+  pids: { postgres: number; rabbitmq: number[] };
+  stop(): Promise<void>;
+}
+
+export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
+  const logDir = join(workDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const stoppers: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    const postgresStarting = startPostgres();
+    const rabbitsStarting = Array.from({ length: slots }, () => startRabbitMq());
+    const [postgres, sink, ...rabbits] = await Promise.all([
+      postgresStarting,
+      startNullSink(),
+      ...rabbitsStarting,
+    ]);
+    stoppers.push(
+      () => postgres.stop(),
+      () => sink.close(),
+    );
+    for (const rabbit of rabbits) stoppers.push(() => rabbit.destroy());
+    const databaseUrls: string[] = [];
+    for (let slot = 0; slot < slots; slot++) {
+      databaseUrls.push(await createDatabase(postgres.url(), `bench_overhead_${slot}`));
+    }
+    const collector = await startBenchCollector({
+      tempoUrl: sink.url,
+      logFile: join(logDir, 'otelcol.log'),
+    });
+    stoppers.push(() => collector.stop());
+    return {
+      postgres,
+      rabbits,
+      databaseUrls,
+      sink,
+      collector,
+      signingKeyPem: newSigningKey(),
+      logDir,
+      pids: {
+        postgres: pidListeningOn(postgres.port),
+        rabbitmq: rabbits.map((rabbit) => pidListeningOn(rabbit.port)),
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+const rabbitCpu = (infra: Infra) => sum(infra.pids.rabbitmq.map(treeCpuSeconds));
+
+/** CPU seconds so far of everything taking part, by name. */
+export type CpuSnapshot = Record<string, number>;
+
+export const SERVICE_NAMES = [
+  'api-gateway',
+  'auth-service',
+  'order-service',
+  'payment-service',
+  'fulfillment-worker',
+];
+
+export function cpuSnapshot(infra: Infra, stack: AppStack): CpuSnapshot {
+  const own = process.cpuUsage();
+  const snapshot: CpuSnapshot = {
+    collector: cpuSeconds(infra.collector.pid),
+    postgres: treeCpuSeconds(infra.pids.postgres),
+    rabbitmq: rabbitCpu(infra),
+    'bench (autocannon, sink)': (own.user + own.system) / 1e6,
+    machine: machineCpu().busy,
+  };
+  for (const service of stack.services) snapshot[service.name] = cpuSeconds(service.pid);
+  return snapshot;
+}
+
+/** Per name, CPU ms used between two snapshots divided by `count`; plus services and other. */
+export function cpuPer(before: CpuSnapshot, after: CpuSnapshot, count: number) {
+  const per: Record<string, number> = {};
+  for (const name of Object.keys(after)) {
+    per[name] = (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / count;
+  }
+  per.services = sum(SERVICE_NAMES.map((name) => per[name] ?? 0));
+  const tracked = sum(
+    Object.entries(per)
+      .filter(([name]) => name !== 'machine' && name !== 'services')
+      .map(([, value]) => value),
+  );
+  per.other = (per.machine ?? 0) - tracked;
+  return per;
+}
+
+/**
+ * Waits until the stack has finished the work a phase left behind (the worker's backlog, the
+ * SDK's last batch, the collector's decisions): at least `minMs`, then until the processes
+ * together use under 5% of a core over half a second.
+ */
+export async function waitQuiet(
+  cpu: () => number,
+  { minMs, maxMs = 30_000 }: { minMs: number; maxMs?: number },
+): Promise<number> {
+  const began = performance.now();
+  await sleep(minMs);
+  for (;;) {
+    const before = cpu();
+    await sleep(500);
+    const used = cpu() - before;
+    const elapsed = performance.now() - began;
+    if (used / 0.5 < 0.05 || elapsed > maxMs) return elapsed;
+  }
+}
+
+export interface Phase {
+  load: LoadResult;
+  /** CPU ms per completed request by process, from the phase start to the quiet point. */
+  cpuMsPerRequest?: Record<string, number>;
+  /** Spans the collector accepted per completed request (traced variants). */
+  spansPerRequest?: number;
+  /** Seconds from the phase's start to the quiet point (the window CPU was accounted over). */
+  windowSeconds?: number;
+}
+
+export interface Target {
+  stack: AppStack;
+  token: string;
+  orderId: string;
+  orderLoad: (connections: number, seconds: number) => LoadOptions;
+  readLoad: (connections: number, seconds: number) => LoadOptions;
+  loginLoad: (connections: number, seconds: number) => LoadOptions;
+}
+
+export async function startTarget(
+  infra: Infra,
+  variant: Variant,
+  tag: string,
+  slot = 0,
+): Promise<Target> {
+  const stack = await startAppStack({
+    databaseUrl: infra.databaseUrls[slot] as string,
+    amqpUrl: (infra.rabbits[slot] as RabbitMqServer).url,
+    signingKeyPem: infra.signingKeyPem,
+    otlpEndpoint: infra.collector.collector.otlpHttpUrl,
+    logDir: infra.logDir,
+    env: variant.env,
+    register: variant.register,
+    tag,
+  });
+  try {
+    const token = await login(stack.gateway.url);
+    const placed = await placeOrder(stack.gateway.url, token);
+    if (placed.status !== 201 || !placed.id) throw new Error(`order failed: ${placed.status}`);
+    const json = { 'content-type': 'application/json' };
+    const bearer = { authorization: `Bearer ${token}` };
+    const orderBody = JSON.stringify(ORDER_BODY);
+    return {
+      stack,
+      token,
+      orderId: placed.id,
+      orderLoad: (connections, durationSeconds) => ({
+        url: `${stack.gateway.url}/api/orders`,
+        method: 'POST',
+        headers: { ...json, ...bearer },
+        body: orderBody,
+        connections,
+        durationSeconds,
+      }),
+      readLoad: (connections, durationSeconds) => ({
+        url: `${stack.gateway.url}/api/orders/${placed.id}`,
+        headers: bearer,
+        connections,
+        durationSeconds,
+      }),
+      loginLoad: (connections, durationSeconds) => ({
+        url: `${stack.gateway.url}/api/auth/login`,
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: 'alice@example.com', password: 'alice-password' }),
+        connections,
+        durationSeconds,
+      }),
+    };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
+
+/** CPU seconds so far of the services, the collector, PostgreSQL and RabbitMQ together. */
+export const stackCpuOf = (infra: Infra, target: Target) => () =>
+  sum(target.stack.services.map((s) => cpuSeconds(s.pid))) +
+  cpuSeconds(infra.collector.pid) +
+  treeCpuSeconds(infra.pids.postgres) +
+  rabbitCpu(infra);
+
+/**
+ * One measured phase: load, then (when `account`) the quiet wait, with CPU and spans per
+ * request over the whole window, so work a request causes after its response (the worker, the
+ * last export batch, the collector) is counted with it.
+ */
+export async function measure(
+  infra: Infra,
+  target: Target,
+  load: LoadOptions,
+  account: { quietMinMs: number } | undefined,
+): Promise<Phase> {
+  if (!account) return { load: await drive(load) };
+  const began = performance.now();
+  const cpuBefore = cpuSnapshot(infra, target.stack);
+  const countersBefore = await infra.collector.counters();
+  const result = await drive(load);
+  await waitQuiet(stackCpuOf(infra, target), { minMs: account.quietMinMs });
+  const cpuAfter = cpuSnapshot(infra, target.stack);
+  const countersAfter = await infra.collector.counters();
+  const completed = Math.max(1, result.requests);
+  return {
+    load: result,
+    cpuMsPerRequest: cpuPer(cpuBefore, cpuAfter, completed),
+    spansPerRequest: (countersAfter.accepted - countersBefore.accepted) / completed,
+    windowSeconds: (performance.now() - began) / 1000,
+  };
+}

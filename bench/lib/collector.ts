@@ -1,0 +1,100 @@
+/**
+ * The project's collector (testkit's startCollector: the real binary, the repository's config)
+ * plus what the benchmarks need on top: its pid (CPU, RSS, pinning) and its own counters.
+ */
+import {
+  type CollectorProcess,
+  type Sample,
+  scrape,
+  startCollector,
+  sumOf,
+} from '@tracing-demo/testkit';
+import { pidListeningOn, pinProcess } from './proc.ts';
+
+export interface BenchCollector {
+  collector: CollectorProcess;
+  pid: number;
+  counters(): Promise<CollectorCounters>;
+  stop(): Promise<void>;
+}
+
+/** The collector's own telemetry (:8888), the names this build exports (no _total suffix). */
+export interface CollectorCounters {
+  accepted: number;
+  refused: number;
+  failed: number;
+  /** Spans the memory limiter let through. */
+  limiterAccepted: number;
+  exported: number;
+  exportFailed: number;
+  tracesSampled: number;
+  tracesNotSampled: number;
+  droppedTooEarly: number;
+  tracesInMemory: number;
+  cpuSeconds: number;
+  rssBytes: number;
+  heapAllocBytes: number;
+  /** Decision ticker latency histogram: sum and count (ms). */
+  decisionLatencySumMs: number;
+  decisionLatencyCount: number;
+  samples: Sample[];
+}
+
+export function countersFrom(samples: Sample[]): CollectorCounters {
+  const sum = (name: string, labels: Record<string, string> = {}) => sumOf(samples, name, labels);
+  return {
+    accepted: sum('otelcol_receiver_accepted_spans'),
+    refused: sum('otelcol_receiver_refused_spans'),
+    failed: sum('otelcol_receiver_failed_spans'),
+    limiterAccepted: sum('otelcol_processor_memory_limiter_accepted_spans'),
+    exported: sum('otelcol_exporter_sent_spans'),
+    exportFailed: sum('otelcol_exporter_send_failed_spans'),
+    tracesSampled: sum('otelcol_processor_tail_sampling_global_count_traces_sampled', {
+      sampled: 'true',
+    }),
+    tracesNotSampled: sum('otelcol_processor_tail_sampling_global_count_traces_sampled', {
+      sampled: 'false',
+    }),
+    droppedTooEarly: sum('otelcol_processor_tail_sampling_sampling_trace_dropped_too_early'),
+    tracesInMemory: sum('otelcol_processor_tail_sampling_sampling_traces_on_memory'),
+    cpuSeconds: sum('otelcol_process_cpu_seconds'),
+    rssBytes: sum('otelcol_process_memory_rss'),
+    heapAllocBytes: sum('otelcol_process_runtime_heap_alloc_bytes'),
+    decisionLatencySumMs: sum(
+      'otelcol_processor_tail_sampling_sampling_decision_timer_latency_sum',
+    ),
+    decisionLatencyCount: sum(
+      'otelcol_processor_tail_sampling_sampling_decision_timer_latency_count',
+    ),
+    samples,
+  };
+}
+
+export async function startBenchCollector(options: {
+  tempoUrl: string;
+  encoding?: 'proto' | 'json';
+  /** Overlay files (repository-relative) merged after collector/otel-collector.yaml. */
+  overlays?: string[];
+  env?: Record<string, string>;
+  /** Pin every thread to these CPUs (taskset -a -p -c), e.g. "1". */
+  cpus?: string;
+  logFile?: string;
+}): Promise<BenchCollector> {
+  const collector = await startCollector({
+    configs: ['collector/otel-collector.yaml', ...(options.overlays ?? [])],
+    env: {
+      TEMPO_OTLP_HTTP_ENDPOINT: options.tempoUrl,
+      TEMPO_OTLP_ENCODING: options.encoding ?? 'proto',
+      ...options.env,
+    },
+    logFile: options.logFile,
+  });
+  const pid = pidListeningOn(Number(new URL(collector.telemetryUrl).port));
+  if (options.cpus) pinProcess(pid, options.cpus);
+  return {
+    collector,
+    pid,
+    counters: async () => countersFrom(await scrape(collector.telemetryUrl)),
+    stop: () => collector.stop(),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * A copy of packages/telemetry's bootstrap (src/sdk.ts + src/instrumentations.ts) with switches,
+ * for `overhead-candidates` only: `node --import <this file>` with BENCH_CANDIDATE set to a
+ * comma-separated list of changes measures what each would save, without touching the package.
+ * With BENCH_CANDIDATE empty it must cost what the real register costs (the "baseline" variant
+ * checks that). The package itself is never loaded by this file, so the services' own
+ * shutdownTelemetry() is a no-op here: this file flushes on SIGTERM instead.
+ *
+ *   no-handler-span   @fastify/otel instrumentHandler: false (no "handler - …" span per hop)
+ *   no-pg-connect     pg ignoreConnectSpans: true (no pg-pool.connect span per transaction)
+ *   no-pino           no pino instrumentation (no trace_id/span_id in log lines)
+ *   no-fastify        no @fastify/otel at all (loses http.route: a measurement, not a proposal)
+ *   no-undici         no undici instrumentation (breaks propagation: a measurement only)
+ *   no-export         spans made and batched but not serialized or sent (a measurement only:
+ *                     what the OTLP export costs)
+ */
+import FastifyOtel from '@fastify/otel';
+import { diag } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { startNodeSdk } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+
+const HEALTH_PATHS = ['/healthz', '/readyz'];
+const isHealthPath = (url: string | undefined) =>
+  url !== undefined && HEALTH_PATHS.includes(url.split('?', 1)[0] ?? url);
+
+const changes = new Set(
+  (process.env.BENCH_CANDIDATE ?? '')
+    .split(',')
+    .map((change) => change.trim())
+    .filter(Boolean),
+);
+
+function instrumentations(): Instrumentation[] {
+  const list: Instrumentation[] = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => isHealthPath(request.url),
+    }),
+  ];
+  if (!changes.has('no-undici')) list.push(new UndiciInstrumentation());
+  if (!changes.has('no-fastify')) {
+    list.push(
+      new FastifyOtel.FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        ignorePaths: ({ url }) => isHealthPath(url),
+        instrumentHooks: false,
+        ...(changes.has('no-handler-span') ? { instrumentHandler: false } : {}),
+      }),
+    );
+  }
+  list.push(
+    new PgInstrumentation({
+      requireParentSpan: true,
+      enhancedDatabaseReporting: false,
+      ...(changes.has('no-pg-connect') ? { ignoreConnectSpans: true } : {}),
+    }),
+    new AmqplibInstrumentation(),
+  );
+  if (!changes.has('no-pino')) list.push(new PinoInstrumentation({ disableLogSending: true }));
+  return list;
+}
+
+const ENV_DEFAULTS: Record<string, string> = {
+  OTEL_METRICS_EXPORTER: 'none',
+  OTEL_LOGS_EXPORTER: 'none',
+  OTEL_PROPAGATORS: 'tracecontext,baggage',
+  OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
+};
+for (const [name, value] of Object.entries(ENV_DEFAULTS)) process.env[name] ??= value;
+
+try {
+  const sdk = startNodeSdk({
+    instrumentations: instrumentations(),
+    ...(changes.has('no-export')
+      ? {
+          spanProcessors: [
+            new BatchSpanProcessor({
+              exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} },
+            }),
+          ],
+        }
+      : {}),
+  });
+  // closeWithGrace in the service exits right after its own (here empty) shutdown: flush first.
+  process.prependOnceListener('SIGTERM', () => {
+    void sdk.shutdown();
+  });
+  process.once('beforeExit', () => {
+    void sdk.shutdown();
+  });
+} catch (error) {
+  diag.error('candidate telemetry failed to start', error);
+}

@@ -1,0 +1,101 @@
+/** Tables on stdout (and in the README) and the JSON result files. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LoadSample, loadSample, type MachineInfo, machineInfo } from './machine.ts';
+
+export const BENCH_DIR = join(import.meta.dirname, '..');
+export const RESULTS_DIR = join(BENCH_DIR, 'results');
+
+export type Cell = string | number | null | undefined;
+
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: Cell[][];
+  notes?: string[];
+}
+
+const show = (cell: Cell) => (cell === undefined || cell === null ? '–' : String(cell));
+
+/** A Markdown table: readable on a terminal and pasted as is into bench/README.md. */
+export function renderTable(table: Table): string {
+  const header = `| ${table.columns.join(' | ')} |`;
+  const rule = `| ${table.columns.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`;
+  const body = table.rows.map((row) => `| ${row.map(show).join(' | ')} |`);
+  const notes = (table.notes ?? []).map((note) => `\n${note}`);
+  return [`**${table.title}**`, '', header, rule, ...body, ...notes].join('\n');
+}
+
+/** Rounds for display: `digits` after the point. */
+export const fixed = (value: number | undefined, digits = 1): string | undefined =>
+  value === undefined || !Number.isFinite(value) ? undefined : value.toFixed(digits);
+
+export const percent = (ratio: number | undefined, digits = 1): string | undefined =>
+  ratio === undefined || !Number.isFinite(ratio) ? undefined : `${(ratio * 100).toFixed(digits)}%`;
+
+export const mib = (bytes: number | undefined): string | undefined =>
+  bytes === undefined ? undefined : (bytes / 2 ** 20).toFixed(1);
+
+export interface BenchResult {
+  name: string;
+  mode: 'quick' | 'full';
+  command: string;
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  /** Load average when the benchmark started and ended: other work on the machine. */
+  load: { start: LoadSample; end: LoadSample };
+  /** Benchmark-specific settings and measurements. */
+  settings: Record<string, unknown>;
+  data: unknown;
+  tables: Table[];
+  summary: string[];
+}
+
+export interface BenchContext {
+  quick: boolean;
+  log(message: string): void;
+  /** A directory for logs and data of this run, removed afterwards unless BENCH_KEEP=1. */
+  workDir: string;
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(context: BenchContext): Promise<{
+    settings: Record<string, unknown>;
+    data: unknown;
+    tables: Table[];
+    summary: string[];
+  }>;
+}
+
+export function resultPath(name: string, quick: boolean): string {
+  return join(RESULTS_DIR, quick ? `${name}.quick.json` : `${name}.json`);
+}
+
+export async function runBenchmark(
+  benchmark: Benchmark,
+  context: BenchContext,
+  command: string,
+): Promise<BenchResult> {
+  const start = loadSample();
+  const began = performance.now();
+  const outcome = await benchmark.run(context);
+  const result: BenchResult = {
+    name: benchmark.name,
+    mode: context.quick ? 'quick' : 'full',
+    command,
+    startedAt: start.at,
+    durationSeconds: Math.round((performance.now() - began) / 1000),
+    machine: machineInfo(),
+    load: { start, end: loadSample() },
+    ...outcome,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(
+    resultPath(benchmark.name, context.quick),
+    `${JSON.stringify(result, (_key, value) => (typeof value === 'bigint' ? Number(value) : value), 2)}\n`,
+  );
+  return result;
+}

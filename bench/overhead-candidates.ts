@@ -1,0 +1,172 @@
+/**
+ * What each candidate change to packages/telemetry would save, measured like `overhead` (order
+ * flow only): services started with bench/lib/register-candidate.ts, a switchable copy of the
+ * project's register, against that copy unchanged ("baseline") and tracing off. CPU per order
+ * is the steadiest measure on a shared machine; throughput and latency are reported too.
+ */
+import { join } from 'node:path';
+import { type Infra, startInfra, type Variant } from './lib/app-bench.ts';
+import { BENCH_DIR, type Benchmark, fixed, percent, type Table } from './lib/report.ts';
+import { median } from './lib/stats.ts';
+import { type RoundResult, runRestarting, undisturbed } from './overhead.ts';
+
+const CANDIDATE = join(BENCH_DIR, 'lib', 'register-candidate.ts');
+const candidate = (
+  name: string,
+  label: string,
+  changes: string,
+  env: Record<string, string> = {},
+): Variant => ({
+  name,
+  label,
+  env: { BENCH_CANDIDATE: changes, ...env },
+  register: CANDIDATE,
+});
+
+const ALL: Variant[] = [
+  candidate('baseline', 'copy of the project register (no change)', ''),
+  candidate('no-handler-span', '@fastify/otel instrumentHandler: false', 'no-handler-span'),
+  candidate('no-pg-connect', 'pg ignoreConnectSpans: true', 'no-pg-connect'),
+  candidate('no-pino', 'no pino instrumentation', 'no-pino'),
+  candidate('bsp-2048', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048, OTEL_BSP_MAX_QUEUE_SIZE=8192', '', {
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
+    OTEL_BSP_MAX_QUEUE_SIZE: '8192',
+  }),
+  candidate(
+    'proposed',
+    'instrumentHandler: false + ignoreConnectSpans: true',
+    'no-handler-span,no-pg-connect',
+  ),
+  candidate(
+    'no-export',
+    'spans made and batched, not serialized or sent (measurement only)',
+    'no-export',
+  ),
+  candidate(
+    'no-fastify',
+    'no @fastify/otel at all (measurement only: loses http.route)',
+    'no-fastify',
+  ),
+  {
+    name: 'bare',
+    label: 'no telemetry loaded at all (`--import` of an empty module)',
+    env: {},
+    register: 'data:text/javascript,',
+  },
+  {
+    name: 'off',
+    label: 'tracing OFF (project register, OTEL_SDK_DISABLED=true)',
+    env: { OTEL_SDK_DISABLED: 'true' },
+  },
+];
+
+const SETTINGS = {
+  full: {
+    variants: ALL.map((v) => v.name),
+    rounds: 2,
+    warmupSeconds: 3,
+    orderSeconds: 8,
+    orderLatencySeconds: 5,
+    readSeconds: 0,
+    readLatencySeconds: 0,
+    loginSeconds: 0,
+    connections: 16,
+    loginConnections: 4,
+    quietMinMs: 5500,
+  },
+  quick: {
+    variants: ['baseline', 'proposed', 'off'],
+    rounds: 1,
+    warmupSeconds: 2,
+    orderSeconds: 4,
+    orderLatencySeconds: 3,
+    readSeconds: 0,
+    readLatencySeconds: 0,
+    loginSeconds: 0,
+    connections: 16,
+    loginConnections: 4,
+    quietMinMs: 5500,
+  },
+};
+
+export const overheadCandidates: Benchmark = {
+  name: 'overhead-candidates',
+  description: 'CPU per order saved by each candidate telemetry change (order flow)',
+  async run({ quick, log, workDir }) {
+    const settings = quick ? SETTINGS.quick : SETTINGS.full;
+    const variants = ALL.filter((v) => settings.variants.includes(v.name));
+    log('starting PostgreSQL, RabbitMQ, the collector (→ null sink)…');
+    const infra: Infra = await startInfra(workDir);
+    let results: RoundResult[];
+    try {
+      results = undisturbed(await runRestarting(infra, variants, settings, log)).results;
+    } finally {
+      await infra.stop();
+    }
+    const of = (variant: string, pick: (r: RoundResult) => number | undefined) =>
+      median(results.filter((r) => r.variant === variant).map((r) => pick(r) ?? Number.NaN));
+    const cpu = (variant: string) =>
+      of(variant, (r) => r.order.saturated.cpuMsPerRequest?.services);
+    const base = cpu('baseline');
+    const off = cpu('off');
+    const rows = variants.map((v) => {
+      const c = cpu(v.name);
+      return {
+        name: v.name,
+        label: v.label,
+        serviceCpuMs: c,
+        savedMs: base - c,
+        savedShareOfTracingCost: (base - c) / (base - off),
+        collectorCpuMs: of(v.name, (r) => r.order.saturated.cpuMsPerRequest?.collector),
+        rps: of(v.name, (r) => r.order.saturated.load.rps),
+        p50: of(v.name, (r) => r.order.single.load.latency.p50),
+        spans: of(v.name, (r) => r.order.saturated.spansPerRequest),
+      };
+    });
+    const table: Table = {
+      title: `Candidate telemetry changes, order flow, medians of ${settings.rounds} round(s)`,
+      columns: [
+        'variant',
+        'change',
+        'service CPU ms/order',
+        'saved ms/order',
+        'share of tracing cost saved',
+        'spans/order',
+        'collector CPU ms/order',
+        'req/s (c=16)',
+        'p50 ms (c=1)',
+      ],
+      rows: rows.map((r) => [
+        r.name,
+        r.label,
+        fixed(r.serviceCpuMs, 2),
+        ['baseline', 'off', 'bare'].includes(r.name) ? undefined : fixed(r.savedMs, 2),
+        ['baseline', 'off', 'bare'].includes(r.name)
+          ? undefined
+          : percent(r.savedShareOfTracingCost),
+        fixed(r.spans, 1),
+        fixed(r.collectorCpuMs, 2),
+        fixed(r.rps, 0),
+        fixed(r.p50, 2),
+      ]),
+      notes: [
+        '"share of tracing cost saved" = (baseline − variant) / (baseline − off), service CPU per order. Differences under ~5% of baseline are within run-to-run noise on a shared 2-core machine.',
+      ],
+    };
+    const proposed = rows.find((r) => r.name === 'proposed');
+    const bare = rows.find((r) => r.name === 'bare');
+    return {
+      settings: { ...settings, variants },
+      data: { rows, rounds: results },
+      tables: [table],
+      summary: [
+        `tracing costs ${fixed(base - off, 2)} ms of service CPU per order (baseline ${fixed(base, 2)} vs off ${fixed(off, 2)}); the proposed change saves ${fixed(proposed?.savedMs, 2)} ms (${percent(proposed?.savedShareOfTracingCost)} of it)`,
+        ...(bare
+          ? [
+              `with OTEL_SDK_DISABLED=true the services still pay ${fixed(off - bare.serviceCpuMs, 2)} ms per order over no telemetry at all (${fixed(off, 2)} vs ${fixed(bare.serviceCpuMs, 2)}): the instrumentations are constructed, and so patch, before the SDK sees the variable`,
+            ]
+          : []),
+      ],
+    };
+  },
+};
