@@ -1,0 +1,662 @@
+/**
+ * Pre-encoded OTLP/protobuf export requests shaped like the platform's real traffic, for the
+ * collector capacity benchmark's generator. A hand-written encoder (a dozen message types of
+ * opentelemetry-proto's trace.proto) builds each request once; sending one is a memcpy plus new
+ * trace ids written at offsets found once, so the generator spends its time on HTTP, not on
+ * encoding.
+ *
+ * The trace is the order flow as the services emit it (captured from a real run): 31 spans over
+ * five services, with the same span names, kinds, attribute keys and value sizes, and resources
+ * as the Node SDK detects them.
+ */
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
+
+// ---- protobuf wire format --------------------------------------------------------------------
+
+function varint(value: number | bigint): Buffer {
+  let v = BigInt(value);
+  const bytes: number[] = [];
+  while (v > 0x7fn) {
+    bytes.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  bytes.push(Number(v));
+  return Buffer.from(bytes);
+}
+
+const key = (field: number, wire: number) => varint((field << 3) | wire);
+const lengthDelimited = (field: number, payload: Buffer) =>
+  Buffer.concat([key(field, 2), varint(payload.length), payload]);
+const message = (field: number, parts: Buffer[]) => lengthDelimited(field, Buffer.concat(parts));
+const string = (field: number, value: string) => lengthDelimited(field, Buffer.from(value, 'utf8'));
+const uint = (field: number, value: number) => Buffer.concat([key(field, 0), varint(value)]);
+function fixed64(field: number, value: bigint): Buffer {
+  const payload = Buffer.alloc(8);
+  payload.writeBigUInt64LE(value);
+  return Buffer.concat([key(field, 1), payload]);
+}
+function double(field: number, value: number): Buffer {
+  const payload = Buffer.alloc(8);
+  payload.writeDoubleLE(value);
+  return Buffer.concat([key(field, 1), payload]);
+}
+
+export type Value = string | number | boolean | string[];
+
+function anyValue(value: Value): Buffer[] {
+  if (typeof value === 'string') return [string(1, value)];
+  if (typeof value === 'boolean') return [uint(2, value ? 1 : 0)];
+  if (Array.isArray(value))
+    return [
+      message(
+        5,
+        value.map((v) => message(1, anyValue(v))),
+      ),
+    ];
+  return Number.isInteger(value) && value >= 0 ? [uint(3, value)] : [double(4, value)];
+}
+
+const keyValue = (field: number, name: string, value: Value) =>
+  message(field, [string(1, name), message(2, anyValue(value))]);
+
+// ---- the order trace -------------------------------------------------------------------------
+
+type Kind = 1 | 2 | 3 | 4 | 5;
+interface SpanShape {
+  service: string;
+  scope: string;
+  name: string;
+  kind: Kind;
+  /** Index of the parent in the trace's span list; undefined for the root. */
+  parent?: number;
+  /** Start offset and duration as fractions of the trace's duration. */
+  at: [number, number];
+  attributes: Record<string, Value>;
+  /** Which spans fail in an error trace. */
+  failsOnError?: boolean;
+}
+
+const SCOPES = {
+  http: '@opentelemetry/instrumentation-http',
+  fastify: '@fastify/otel',
+  undici: '@opentelemetry/instrumentation-undici',
+  pg: '@opentelemetry/instrumentation-pg',
+  amqp: '@opentelemetry/instrumentation-amqplib',
+};
+
+const uuid = () => randomUUID();
+const ports = { gateway: 3000, order: 3002, payment: 3003, pg: 5432, amqp: 5672 };
+
+function server(service: string, path: string, port: number, extra: Record<string, Value> = {}) {
+  return {
+    'http.request.method': 'POST',
+    'url.scheme': 'http',
+    'server.address': '127.0.0.1',
+    'network.peer.address': '127.0.0.1',
+    'network.peer.port': 43750,
+    'network.protocol.version': '1.1',
+    'user_agent.original': service === 'api-gateway' ? 'Mozilla/5.0 (X11; Linux x86_64)' : 'node',
+    'url.path': path,
+    'client.address': '127.0.0.1',
+    'server.port': port,
+    'app.request.id': uuid(),
+    'http.response.status_code': 201,
+    'http.route': path,
+    ...extra,
+  };
+}
+
+function client(path: string, port: number) {
+  return {
+    'http.request.method': 'POST',
+    'http.request.method_original': 'POST',
+    'url.full': `http://127.0.0.1:${port}${path}`,
+    'url.path': path,
+    'url.query': '',
+    'url.scheme': 'http',
+    'server.address': '127.0.0.1',
+    'server.port': port,
+    'user_agent.original': 'node',
+    'network.peer.address': '127.0.0.1',
+    'network.peer.port': port,
+    'network.protocol.version': '1.1',
+    'http.response.status_code': 201,
+  };
+}
+
+const fastifyRequest = (path: string) => ({
+  'fastify.root': '@fastify/otel',
+  'http.request.method': 'POST',
+  'url.path': path,
+  'http.route': path,
+  'http.response.status_code': 201,
+});
+const fastifyHandler = (plugin: string, path: string) => ({
+  'hook.name': `${plugin} - route-handler`,
+  'fastify.type': 'request-handler',
+  'http.route': path,
+  'hook.callback.name': 'anonymous',
+});
+const pg = (text: string) => ({
+  'db.system.name': 'postgresql',
+  'db.namespace': 'tracing_demo',
+  'server.address': '127.0.0.1',
+  'server.port': ports.pg,
+  'db.query.text': text,
+});
+const amqp = (extra: Record<string, Value>) => ({
+  'messaging.protocol_version': '0.9.1',
+  'messaging.url': 'amqp://guest:***@127.0.0.1:5672',
+  'messaging.protocol': 'AMQP',
+  'server.address': '127.0.0.1',
+  'server.port': ports.amqp,
+  'messaging.system': 'rabbitmq',
+  'messaging.destination': 'orders',
+  'messaging.destination_kind': 'topic',
+  'messaging.rabbitmq.routing_key': 'order.created',
+  'messaging.message_id': uuid(),
+  ...extra,
+});
+
+const INSERT_ORDER = `INSERT INTO orders (id, user_id, status, items, subtotal_cents, shipping_cents, total_cents,
+                           currency, payment_method, payment_id)
+       VALUES ($1, $2, 'paid', $3, $4, $5, $6, $7, $8, $9)
+       RETURNING id, status, items, subtotal_cents, shipping_cents, total_cents, currency, payment_method, created_at`;
+
+/** The order flow's spans (what the integration test asserts, plus pg and worker spans). */
+function orderTrace(): SpanShape[] {
+  const G = 'api-gateway';
+  const O = 'order-service';
+  const P = 'payment-service';
+  const W = 'fulfillment-worker';
+  const order = { 'order.id': uuid() };
+  const user = { 'user.id': uuid() };
+  const shapes: SpanShape[] = [
+    /* 0 */ {
+      service: G,
+      scope: SCOPES.http,
+      name: 'POST /api/orders',
+      kind: 2,
+      at: [0, 1],
+      attributes: server(G, '/api/orders', ports.gateway, user),
+      failsOnError: true,
+    },
+    /* 1 */ {
+      service: G,
+      scope: SCOPES.fastify,
+      name: 'request',
+      kind: 1,
+      parent: 0,
+      at: [0.01, 0.97],
+      attributes: fastifyRequest('/api/orders'),
+    },
+    /* 2 */ {
+      service: G,
+      scope: SCOPES.fastify,
+      name: 'handler - orderRoutes',
+      kind: 1,
+      parent: 1,
+      at: [0.02, 0.95],
+      attributes: fastifyHandler('orderRoutes', '/api/orders'),
+    },
+    /* 3 */ {
+      service: G,
+      scope: SCOPES.undici,
+      name: 'POST',
+      kind: 3,
+      parent: 2,
+      at: [0.03, 0.9],
+      attributes: client('/orders', ports.order),
+    },
+    /* 4 */ {
+      service: O,
+      scope: SCOPES.http,
+      name: 'POST /orders',
+      kind: 2,
+      parent: 3,
+      at: [0.05, 0.85],
+      attributes: server(O, '/orders', ports.order, user),
+      failsOnError: true,
+    },
+    /* 5 */ {
+      service: O,
+      scope: SCOPES.fastify,
+      name: 'request',
+      kind: 1,
+      parent: 4,
+      at: [0.06, 0.83],
+      attributes: fastifyRequest('/orders'),
+    },
+    /* 6 */ {
+      service: O,
+      scope: SCOPES.fastify,
+      name: 'handler - orderRoutes',
+      kind: 1,
+      parent: 5,
+      at: [0.07, 0.8],
+      attributes: fastifyHandler('orderRoutes', '/orders'),
+    },
+    /* 7 */ {
+      service: O,
+      scope: O,
+      name: 'processOrder',
+      kind: 1,
+      parent: 6,
+      at: [0.08, 0.75],
+      attributes: {
+        ...order,
+        'order.item_count': 2,
+        'payment.method': 'card',
+        'order.total': 60.96,
+      },
+      failsOnError: true,
+    },
+    /* 8 */ {
+      service: O,
+      scope: O,
+      name: 'validateInventory',
+      kind: 1,
+      parent: 7,
+      at: [0.09, 0.01],
+      attributes: { 'order.item_count': 2 },
+    },
+    /* 9 */ {
+      service: O,
+      scope: O,
+      name: 'calculateShipping',
+      kind: 1,
+      parent: 7,
+      at: [0.1, 0.01],
+      attributes: { 'order.shipping': 5.99 },
+    },
+    /* 10 */ {
+      service: O,
+      scope: O,
+      name: 'processPayment',
+      kind: 1,
+      parent: 7,
+      at: [0.11, 0.4],
+      attributes: { ...order, 'payment.method': 'card', 'payment.amount': 60.96 },
+      failsOnError: true,
+    },
+    /* 11 */ {
+      service: O,
+      scope: SCOPES.undici,
+      name: 'POST',
+      kind: 3,
+      parent: 10,
+      at: [0.12, 0.38],
+      attributes: client('/charges', ports.payment),
+    },
+    /* 12 */ {
+      service: P,
+      scope: SCOPES.http,
+      name: 'POST /charges',
+      kind: 2,
+      parent: 11,
+      at: [0.13, 0.35],
+      attributes: server(P, '/charges', ports.payment),
+      failsOnError: true,
+    },
+    /* 13 */ {
+      service: P,
+      scope: SCOPES.fastify,
+      name: 'request',
+      kind: 1,
+      parent: 12,
+      at: [0.14, 0.33],
+      attributes: fastifyRequest('/charges'),
+    },
+    /* 14 */ {
+      service: P,
+      scope: SCOPES.fastify,
+      name: 'handler - chargeRoutes',
+      kind: 1,
+      parent: 13,
+      at: [0.15, 0.31],
+      attributes: fastifyHandler('chargeRoutes', '/charges'),
+    },
+    /* 15 */ {
+      service: P,
+      scope: P,
+      name: 'chargePayment',
+      kind: 1,
+      parent: 14,
+      at: [0.16, 0.29],
+      attributes: {
+        ...order,
+        'payment.method': 'card',
+        'payment.amount': 60.96,
+        'payment.currency': 'USD',
+        'payment.status': 'approved',
+        'payment.charge_id': `ch_${uuid()}`,
+      },
+      failsOnError: true,
+    },
+    /* 16 */ {
+      service: O,
+      scope: SCOPES.pg,
+      name: 'pg-pool.connect',
+      kind: 3,
+      parent: 7,
+      at: [0.55, 0.01],
+      attributes: { 'db.postgresql.idle.timeout.millis': 30000, ...pg('') },
+    },
+    /* 17 */ {
+      service: O,
+      scope: SCOPES.pg,
+      name: 'pg.query:BEGIN tracing_demo',
+      kind: 3,
+      parent: 7,
+      at: [0.57, 0.02],
+      attributes: pg('BEGIN'),
+    },
+    /* 18 */ {
+      service: O,
+      scope: SCOPES.pg,
+      name: 'pg.query:INSERT tracing_demo',
+      kind: 3,
+      parent: 7,
+      at: [0.6, 0.06],
+      attributes: pg(INSERT_ORDER),
+    },
+    /* 19 */ {
+      service: O,
+      scope: SCOPES.pg,
+      name: 'pg.query:INSERT tracing_demo',
+      kind: 3,
+      parent: 7,
+      at: [0.67, 0.03],
+      attributes: pg(
+        'INSERT INTO outbox (id, event_type, payload, trace_context) VALUES ($1, $2, $3, $4)',
+      ),
+    },
+    /* 20 */ {
+      service: O,
+      scope: SCOPES.pg,
+      name: 'pg.query:COMMIT tracing_demo',
+      kind: 3,
+      parent: 7,
+      at: [0.71, 0.02],
+      attributes: pg('COMMIT'),
+    },
+    /* 21 */ {
+      service: O,
+      scope: SCOPES.amqp,
+      name: 'publish orders',
+      kind: 4,
+      parent: 7,
+      at: [0.9, 0.05],
+      attributes: amqp({}),
+    },
+    /* 22 */ {
+      service: W,
+      scope: SCOPES.amqp,
+      name: 'fulfillment.order-created process',
+      kind: 5,
+      parent: 21,
+      at: [0.93, 0.06],
+      attributes: amqp({ 'messaging.operation': 'process' }),
+    },
+    /* 23 */ {
+      service: W,
+      scope: W,
+      name: 'fulfillOrder',
+      kind: 1,
+      parent: 22,
+      at: [0.935, 0.05],
+      attributes: {
+        ...order,
+        'order.item_count': 2,
+        'messaging.message.id': uuid(),
+        'fulfillment.result': 'fulfilled',
+      },
+    },
+    /* 24 */ {
+      service: W,
+      scope: SCOPES.pg,
+      name: 'pg-pool.connect',
+      kind: 3,
+      parent: 23,
+      at: [0.94, 0.002],
+      attributes: { 'db.postgresql.idle.timeout.millis': 30000, ...pg('') },
+    },
+    /* 25 */ {
+      service: W,
+      scope: SCOPES.pg,
+      name: 'pg.query:BEGIN tracing_demo',
+      kind: 3,
+      parent: 23,
+      at: [0.942, 0.004],
+      attributes: pg('BEGIN'),
+    },
+    /* 26 */ {
+      service: W,
+      scope: SCOPES.pg,
+      name: 'pg.query:INSERT tracing_demo',
+      kind: 3,
+      parent: 23,
+      at: [0.947, 0.008],
+      attributes: pg(
+        'INSERT INTO fulfillments (order_id, message_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING',
+      ),
+    },
+    /* 27 */ {
+      service: W,
+      scope: SCOPES.pg,
+      name: 'pg.query:INSERT tracing_demo',
+      kind: 3,
+      parent: 23,
+      at: [0.956, 0.008],
+      attributes: pg(
+        'INSERT INTO stock_reservations (sku, reserved) VALUES ($1, $2)\n         ON CONFLICT (sku) DO UPDATE SET reserved = stock_reservations.reserved + EXCLUDED.reserved',
+      ),
+    },
+    /* 28 */ {
+      service: W,
+      scope: SCOPES.pg,
+      name: 'pg.query:INSERT tracing_demo',
+      kind: 3,
+      parent: 23,
+      at: [0.965, 0.008],
+      attributes: pg(
+        'INSERT INTO stock_reservations (sku, reserved) VALUES ($1, $2)\n         ON CONFLICT (sku) DO UPDATE SET reserved = stock_reservations.reserved + EXCLUDED.reserved',
+      ),
+    },
+    /* 29 */ {
+      service: W,
+      scope: SCOPES.pg,
+      name: 'pg.query:UPDATE tracing_demo',
+      kind: 3,
+      parent: 23,
+      at: [0.974, 0.008],
+      attributes: pg("UPDATE orders SET status = 'fulfilled' WHERE id = $1"),
+    },
+    /* 30 */ {
+      service: W,
+      scope: SCOPES.pg,
+      name: 'pg.query:COMMIT tracing_demo',
+      kind: 3,
+      parent: 23,
+      at: [0.983, 0.004],
+      attributes: pg('COMMIT'),
+    },
+  ];
+  return shapes;
+}
+
+export const SPANS_PER_TRACE = orderTrace().length;
+
+function resource(service: string): Buffer {
+  const attributes: Record<string, Value> = {
+    'process.pid': 20000 + service.length,
+    'process.executable.name': '/usr/local/bin/node',
+    'process.executable.path': '/usr/local/bin/node',
+    'process.command_args': [
+      '/usr/local/bin/node',
+      '--import',
+      '@tracing-demo/telemetry/register',
+      `/app/services/${service}/dist/server.js`,
+    ],
+    'process.runtime.version': '24.9.0',
+    'process.runtime.name': 'nodejs',
+    'process.runtime.description': 'Node.js',
+    'process.command': `/app/services/${service}/dist/server.js`,
+    'process.owner': 'node',
+    'os.type': 'linux',
+    'os.version': '6.8.0',
+    'host.name': `${service}-7d9f8c6b5-x2x4q`,
+    'host.arch': 'amd64',
+    'host.id': randomBytes(16).toString('hex'),
+    'service.name': service,
+    'service.instance.id': uuid(),
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.name': 'opentelemetry',
+    'telemetry.sdk.version': '3.1.0',
+  };
+  return Buffer.concat(Object.entries(attributes).map(([k, v]) => keyValue(1, k, v)));
+}
+
+export type TraceKind = 'normal' | 'error' | 'slow';
+
+/** Placeholder trace ids: 16 random bytes each, found again in the finished buffer. */
+interface EncodedTrace {
+  placeholder: Buffer;
+}
+
+function encodeSpan(
+  shape: SpanShape,
+  index: number,
+  traceId: Buffer,
+  spanIds: Buffer[],
+  kind: TraceKind,
+  startNs: bigint,
+  durationNs: bigint,
+): Buffer {
+  const [offset, share] = shape.at;
+  const start = startNs + BigInt(Math.round(Number(durationNs) * offset));
+  const end = start + BigInt(Math.max(1000, Math.round(Number(durationNs) * share)));
+  const failed = kind === 'error' && shape.failsOnError === true;
+  const parts: Buffer[] = [
+    lengthDelimited(1, traceId),
+    lengthDelimited(2, spanIds[index] as Buffer),
+  ];
+  if (shape.parent !== undefined) parts.push(lengthDelimited(4, spanIds[shape.parent] as Buffer));
+  parts.push(string(5, shape.name), uint(6, shape.kind), fixed64(7, start), fixed64(8, end));
+  const attributes = { ...shape.attributes };
+  if (failed && 'http.response.status_code' in attributes) {
+    attributes['http.response.status_code'] = 502;
+    attributes['error.type'] = '502';
+  }
+  if (failed && shape.name === 'chargePayment') attributes['payment.status'] = 'failed';
+  for (const [k, v] of Object.entries(attributes)) parts.push(keyValue(9, k, v));
+  if (failed && shape.name === 'chargePayment') {
+    parts.push(
+      message(11, [
+        fixed64(1, end),
+        string(2, 'exception'),
+        keyValue(3, 'exception.type', 'HttpError'),
+        keyValue(3, 'exception.message', 'payment processor unavailable (injected fault)'),
+        keyValue(
+          3,
+          'exception.stacktrace',
+          'HttpError: payment processor unavailable (injected fault)\n    at file:///app/services/payment-service/dist/routes/charges.js:33:27\n    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)',
+        ),
+      ]),
+    );
+  }
+  parts.push(message(15, failed ? [string(2, 'payment processor unavailable'), uint(3, 2)] : []));
+  return message(2, parts);
+}
+
+export interface PreparedRequest {
+  body: Buffer;
+  spans: number;
+  traces: number;
+  kinds: Record<TraceKind, number>;
+  /** Where each trace's id sits in `body`, per trace. */
+  traceIdOffsets: number[][];
+}
+
+/**
+ * One export request holding `traces` whole order traces grouped by service and scope (as an
+ * SDK batch from five services' collectors would), each trace of the given kind.
+ */
+export function prepareRequest(kinds: TraceKind[], nowNs: bigint): PreparedRequest {
+  const traces: EncodedTrace[] = [];
+  const byService = new Map<string, Map<string, Buffer[]>>();
+  const counts: Record<TraceKind, number> = { normal: 0, error: 0, slow: 0 };
+  let spans = 0;
+  for (const kind of kinds) {
+    counts[kind]++;
+    const shapes = orderTrace();
+    const placeholder = randomBytes(16);
+    traces.push({ placeholder });
+    const spanIds = shapes.map(() => randomBytes(8));
+    const durationNs = BigInt(kind === 'slow' ? 1_500_000_000 : 30_000_000);
+    const startNs = nowNs - durationNs - 100_000_000n;
+    shapes.forEach((shape, index) => {
+      const scopes = byService.get(shape.service) ?? new Map<string, Buffer[]>();
+      byService.set(shape.service, scopes);
+      const list = scopes.get(shape.scope) ?? [];
+      scopes.set(shape.scope, list);
+      list.push(encodeSpan(shape, index, placeholder, spanIds, kind, startNs, durationNs));
+      spans++;
+    });
+  }
+  const resourceSpans = [...byService].map(([service, scopes]) =>
+    message(1, [
+      message(1, [resource(service)]),
+      ...[...scopes].map(([scope, list]) =>
+        message(2, [message(1, [string(1, scope), string(2, '0.301.0')]), ...list]),
+      ),
+    ]),
+  );
+  const body = Buffer.concat(resourceSpans);
+  const traceIdOffsets = traces.map(({ placeholder }) => {
+    const offsets: number[] = [];
+    for (let at = body.indexOf(placeholder); at !== -1; at = body.indexOf(placeholder, at + 16)) {
+      offsets.push(at);
+    }
+    return offsets;
+  });
+  return { body, spans, traces: kinds.length, kinds: counts, traceIdOffsets };
+}
+
+/** A copy of the request with fresh, random trace ids (the same id at every span of a trace). */
+export function withFreshTraceIds(request: PreparedRequest, scratch = Buffer.alloc(16)): Buffer {
+  const body = Buffer.from(request.body);
+  for (const offsets of request.traceIdOffsets) {
+    randomFillSync(scratch);
+    for (const offset of offsets) scratch.copy(body, offset);
+  }
+  return body;
+}
+
+/**
+ * `count` requests of `tracesPerRequest` traces whose kinds follow the mix exactly over the set
+ * (1% errors and 2% slow of 100 requests × 8 traces: 8 error and 16 slow traces).
+ */
+export function prepareRequests(
+  count: number,
+  tracesPerRequest: number,
+  mix: { error: number; slow: number },
+): PreparedRequest[] {
+  const total = count * tracesPerRequest;
+  const kinds: TraceKind[] = Array.from({ length: total }, (_, i) =>
+    i < Math.round(total * mix.error)
+      ? 'error'
+      : i < Math.round(total * (mix.error + mix.slow))
+        ? 'slow'
+        : 'normal',
+  );
+  // Spread the special traces over the requests (a fixed shuffle, reproducible enough).
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = (i * 7919) % (i + 1);
+    [kinds[i], kinds[j]] = [kinds[j] as TraceKind, kinds[i] as TraceKind];
+  }
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return Array.from({ length: count }, (_, r) =>
+    prepareRequest(kinds.slice(r * tracesPerRequest, (r + 1) * tracesPerRequest), now),
+  );
+}
