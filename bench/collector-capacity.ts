@@ -57,7 +57,7 @@ type Settings = (typeof SETTINGS)['full'];
 const PREFILTERED_DENY = 'bench/configs/prefiltered-key-deny.yaml';
 const IGNORED_KEYS = 'bench/configs/redaction-ignored-keys.yaml';
 /** The config change the report proposes (bench/configs/*.yaml, merged after the project's). */
-export const PROPOSED = [PREFILTERED_DENY, IGNORED_KEYS];
+export const PROPOSED = [PREFILTERED_DENY];
 
 /** Config variants compared at one fixed rate; "measurement only" ones are not proposals. */
 const CANDIDATES: { label: string; overlays: string[]; proposal: boolean }[] = [
