@@ -55,6 +55,6 @@ export function updateReadme(): void {
         '',
       ]
     : ['No full-mode results yet: run `node bench/run.ts`.', ''];
-  const body = [START, '', ...machine, ...results.map(section), END].join('\n');
+  const body = [START, '', '## Results', '', ...machine, ...results.map(section), END].join('\n');
   writeFileSync(path, readme.slice(0, start) + body + readme.slice(end + END.length));
 }
