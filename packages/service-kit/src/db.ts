@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { envString } from './env.js';
@@ -63,15 +64,48 @@ export function databaseReadiness(pool: Pool) {
 }
 
 /**
+ * Errors that mean PostgreSQL is not reachable *yet* (a fresh install starts the services and
+ * the database together): refused, unresolvable or reset connections, connect timeouts, and
+ * "the database system is starting up" (57P03). A wrong password or a bad schema is not one.
+ */
+export function isNotUpYet(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') {
+    return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', '57P03'].includes(
+      code,
+    );
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated unexpectedly/.test(message);
+}
+
+/**
+ * Under the chart's startup probe (30 × 2 s): a service still waiting for PostgreSQL after this
+ * exits with the last error, and Kubernetes restarts it, rather than waiting forever.
+ */
+export const DATABASE_STARTUP_TIMEOUT_MS = 45_000;
+
+/**
  * A service's database: the pool, closed when the app closes (after anything registered later,
- * as fastify runs closing hooks in reverse), with the service's schema applied.
+ * as fastify runs closing hooks in reverse), with the service's schema applied — once
+ * PostgreSQL answers, retrying with backoff for up to `startupTimeoutMs` while it is not up yet.
  */
 export async function openDatabase(
   app: FastifyInstance,
-  options: { url: string; service: string; schema: readonly string[] },
+  options: { url: string; service: string; schema: readonly string[]; startupTimeoutMs?: number },
 ): Promise<Pool> {
   const pool = createPool(options.url, options.service, app.log);
   app.addHook('onClose', () => pool.end());
-  await migrate(pool, options.service, options.schema);
-  return pool;
+  const deadline = Date.now() + (options.startupTimeoutMs ?? DATABASE_STARTUP_TIMEOUT_MS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(pool, options.service, options.schema);
+      return pool;
+    } catch (error) {
+      const delayMs = Math.min(5_000, 250 * 2 ** (attempt - 1));
+      if (!isNotUpYet(error) || Date.now() + delayMs > deadline) throw error;
+      app.log.warn({ err: error, attempt, retryInMs: delayMs }, 'PostgreSQL not reachable yet');
+      await sleep(delayMs);
+    }
+  }
 }
