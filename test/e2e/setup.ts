@@ -4,8 +4,12 @@
  * traffic, so counts can be exact), and with test parameters instead of production ones:
  * metrics flushed, scraped and evaluated every 2 s, a 20 % baseline, and an SLO objective of
  * 99 % so that a short burst of failures crosses the fast-burn threshold (14.4 × 1 %).
+ *
+ * E2E_STACK=<file.json> (a StackUrls) runs the suite against a stack someone else started
+ * instead, e.g. the chart in a cluster (test/cluster/chart-on-node.test.ts, with the same
+ * parameters in cluster/e2e-values.yaml).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../../local/stack.ts';
@@ -18,6 +22,13 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  const external = process.env.E2E_STACK;
+  if (external) {
+    const urls = JSON.parse(readFileSync(external, 'utf8')) as StackUrls;
+    process.stdout.write(`[e2e stack] the stack of ${external}: gateway ${urls.gateway}\n`);
+    project.provide('stack', urls);
+    return;
+  }
   // Kept after the run (logs to read when something failed); cleared at the next one.
   const stateDir = join(import.meta.dirname, '..', '..', '.tmp', 'e2e');
   rmSync(stateDir, { recursive: true, force: true });
