@@ -104,6 +104,14 @@ tolerations:
 {{- end }}
 
 {{/* A volume that is a PersistentVolumeClaim template when persistence is on (StatefulSets), else nothing: the caller adds an emptyDir. (dict "context" $ "name" "data" "persistence" .persistence) */}}
+{{/* A StatefulSet's claims: the release-wide retention policy and one claim template. (dict "context" $ "name" "data" "persistence" $x.persistence) */}}
+{{- define "tracing-demo.volumeClaims" -}}
+persistentVolumeClaimRetentionPolicy:
+  {{- toYaml .context.Values.global.persistentVolumeClaimRetentionPolicy | nindent 2 }}
+volumeClaimTemplates:
+  {{- include "tracing-demo.volumeClaimTemplate" . | nindent 2 }}
+{{- end }}
+
 {{- define "tracing-demo.volumeClaimTemplate" -}}
 - apiVersion: v1
   kind: PersistentVolumeClaim
