@@ -10,7 +10,7 @@ TOOLS_GO_P ?= 1
 
 .PHONY: cluster-tools cluster-up cluster-down test-cluster
 
-cluster-tools: ## build etcd, kube-apiserver, kubectl, … coredns into the tools cache (cold: ~25 min)
+cluster-tools: ## build etcd, kube-apiserver, kubectl, … coredns into the tools cache (cold: ~29 min)
 	TOOLS_GO_P=$(TOOLS_GO_P) $(CLUSTER_TOOLS_NICE) bash tools/build.sh cluster
 
 cluster-up: ## control plane on loopback (CLUSTER_COMPONENTS=node: + containerd, kubelet, kube-proxy, CoreDNS)

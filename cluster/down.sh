@@ -36,7 +36,9 @@ stop() {
   stop_pid "$1" "$pid"
 }
 
-# The node first: kube-proxy and the kubelet (so it restarts nothing), then every container.
+# The node first: kube-router, kube-proxy and the kubelet (so it restarts nothing), then every
+# container. kube-router's iptables chains and ipsets live in the node's netns and go with it.
+stop kube-router
 stop kube-proxy
 stop kubelet
 POD_NETNS=()

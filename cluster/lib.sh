@@ -27,6 +27,9 @@ NODE_NAME=tracing-demo-node
 # The node's address (a veth inside the namespace) and the pod range of the bridge CNI.
 NODE_IP="${CLUSTER_NODE_IP:-10.213.0.2}"
 POD_CIDR="${CLUSTER_POD_CIDR:-10.214.0.0/24}"
+# NetworkPolicy enforcement in node mode (the bridge CNI has none): "kube-router" also runs
+# kube-router, as the policy controller only (cluster/node.sh); "none" (the default) does not.
+CLUSTER_NETWORK_POLICY="${CLUSTER_NETWORK_POLICY:-none}"
 
 MARKER=.tracing-demo-cluster
 PKI="$CLUSTER_DIR/pki"
@@ -62,10 +65,17 @@ component_running() {
 
 # The components up.sh starts, in start order.
 cluster_components() {
+  local c
   case "$CLUSTER_COMPONENTS" in
-    apiserver) echo "etcd kube-apiserver" ;;
-    control-plane) echo "etcd kube-apiserver kube-controller-manager kube-scheduler" ;;
-    node) echo "etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy" ;;
+    apiserver) c="etcd kube-apiserver" ;;
+    control-plane) c="etcd kube-apiserver kube-controller-manager kube-scheduler" ;;
+    node) c="etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy" ;;
     *) cluster_die "CLUSTER_COMPONENTS must be 'apiserver', 'control-plane' or 'node', not '$CLUSTER_COMPONENTS'" ;;
   esac
+  case "$CLUSTER_NETWORK_POLICY" in
+    none) ;;
+    kube-router) [ "$CLUSTER_COMPONENTS" != node ] || c="$c kube-router" ;;
+    *) cluster_die "CLUSTER_NETWORK_POLICY must be 'none' or 'kube-router', not '$CLUSTER_NETWORK_POLICY'" ;;
+  esac
+  echo "$c"
 }

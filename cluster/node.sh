@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2154 # BIN_<component>, API, PKI, ... come from up.sh
 # Sourced by cluster/up.sh in node mode (CLUSTER_COMPONENTS=node), inside the node's network
 # namespace, once the control plane is ready: containerd (Debian's, CRI), the pause image,
-# the bridge CNI, the kubelet (cgroup v1, cgroupfs) and kube-proxy (iptables mode).
+# the bridge CNI, the kubelet (cgroup v1, cgroupfs) and kube-proxy (iptables mode); with
+# CLUSTER_NETWORK_POLICY=kube-router also kube-router as the NetworkPolicy controller.
 # Uses up.sh's functions and variables (start, wait_ready, https_ok, PKI, ...).
 
 CTRD="$CLUSTER_DIR/containerd"
@@ -147,6 +148,21 @@ EOF
 cluster_log "starting kube-proxy (iptables)"
 start kube-proxy "$BIN_kube_proxy" --config "$CLUSTER_DIR/kube-proxy.yaml" --v=1
 wait_ready kube-proxy 60 curl -fsS --max-time 5 http://127.0.0.1:10256/healthz
+
+# --- kube-router as the NetworkPolicy controller only (CLUSTER_NETWORK_POLICY=kube-router): no
+# routing, no service proxy. Its chains (KUBE-ROUTER-*, KUBE-POD-FW-*, KUBE-NWPLCY-*) and ipsets
+# live in the node's namespace, in front of kube-proxy's; the first full sync is the gate.
+if [ "$CLUSTER_NETWORK_POLICY" = kube-router ]; then
+  cert kube-router "/CN=tracing-demo:kube-router" clientAuth
+  chmod 0600 "$PKI/kube-router.key"
+  kubeconfig "$CLUSTER_DIR/kube-router.kubeconfig" kube-router
+  KUBECONFIG="$KUBECONFIG_ADMIN" "$(cluster_tool kubectl)" apply -f "$CLUSTER_SRC_DIR/kube-router.yaml" >/dev/null
+  cluster_log "starting kube-router (NetworkPolicy controller only)"
+  start kube-router "$BIN_kube_router" --kubeconfig "$CLUSTER_DIR/kube-router.kubeconfig" \
+    --hostname-override "$NODE_NAME" --run-firewall=true --run-router=false --run-service-proxy=false \
+    --service-cluster-ip-range "$SERVICE_CIDR" --health-port 20244 --metrics-port 0 --v=1
+  wait_ready kube-router 60 grep -q 'sync iptables took' "$LOGS/kube-router.log"
+fi
 
 # --- CoreDNS as the cluster's DNS (Service 10.96.0.10), like kubeadm's, with the local image.
 DNS_IP="${KUBERNETES_SVC_IP%.*}.10"

@@ -13,7 +13,8 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 START=$SECONDS
-read -r -a COMPONENTS <<<"$(cluster_components)"
+components="$(cluster_components)" # a plain assignment: set -e stops on a bad CLUSTER_* value
+read -r -a COMPONENTS <<<"$components"
 
 # ---------------------------------------------------------------- preflight
 
@@ -29,6 +30,8 @@ if [ "$NODE_MODE" = 1 ]; then
   command -v podman >/dev/null || missing+=(podman)
   command -v gcc >/dev/null || missing+=(gcc libc6-dev)
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+  # kube-router (CLUSTER_NETWORK_POLICY=kube-router) keeps its pod and namespace sets in ipsets.
+  if [ "$CLUSTER_NETWORK_POLICY" = kube-router ]; then command -v ipset >/dev/null || missing+=(ipset); fi
   if [ "${#missing[@]}" -gt 0 ]; then
     cluster_log "installing Debian packages: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||

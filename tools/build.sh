@@ -9,7 +9,8 @@
 #                                       helm-unittest helm k8s-schemas kubeconform tilt
 #        tools/build.sh cluster         the local test cluster's programs, never built by default:
 #                                       etcd kube-apiserver kubectl kube-controller-manager
-#                                       kube-scheduler kube-proxy kubelet coredns (cluster/README.md)
+#                                       kube-scheduler kube-proxy kubelet coredns kube-router
+#                                       (cluster/README.md)
 #        TOOLS_UPDATE_LOCKS=1 tools/build.sh [tool...]
 #            re-resolve and rewrite tools/locks/<tool>.go.sum (trust on first use)
 #
@@ -363,6 +364,15 @@ build_coredns() {
     "$GO_LDFLAGS_BASE -X github.com/coredns/coredns/coremain.GitCommit=v$COREDNS_VERSION" ROOT
 }
 
+# kube-router, run by cluster/node.sh only as the NetworkPolicy controller. Its go.mod has no
+# replace directives, but the checksum database is not reachable: a wrapper module + lock.
+build_kube-router() {
+  local kv=github.com/cloudnativelabs/kube-router/v2/pkg/version
+  build_wrapped_local kube-router github.com/cloudnativelabs/kube-router/v2 "v$KUBE_ROUTER_VERSION" \
+    "v$KUBE_ROUTER_VERSION" "$1/bin" \
+    "$GO_LDFLAGS_BASE -X $kv.Version=v$KUBE_ROUTER_VERSION -X $kv.BuildDate=tracing-demo-tools" cmd/kube-router
+}
+
 # ---------------------------------------------------------------- wrappers
 # helm and kubeconform are small shell wrappers around the real binary in
 # libexec/, so that `$(tools/which.sh helm) unittest ...` and
@@ -481,7 +491,7 @@ main() {
     done
     set -- "${args[@]}"
     for t in "$@"; do
-      case "$t" in -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+      case "$t" in -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
       tool_version "$t" >/dev/null || tools_die "unknown tool '$t' (known: ${ALL_TOOLS[*]}; cluster = ${CLUSTER_TOOLS[*]})"
     done
     # Keep dependency order; pull in dependencies of named tools.

@@ -19,7 +19,7 @@ ALL_TOOLS=(ocb otelcol tempo prometheus helm-unittest helm k8s-schemas kubeconfo
 # The local Kubernetes test cluster (cluster/, `make cluster-tools`): NOT in ALL_TOOLS, so
 # `make tools` / `make tools-check` never build or check them; `tools/build.sh cluster` does.
 # shellcheck disable=SC2034
-CLUSTER_TOOLS=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kube-proxy kubelet coredns)
+CLUSTER_TOOLS=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kube-proxy kubelet coredns kube-router)
 
 tools_log() { printf '[tools] %s\n' "$*" >&2; }
 tools_die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -38,6 +38,7 @@ tool_version() {
     etcd) echo "$ETCD_VERSION" ;;
     kube-apiserver | kubectl | kube-controller-manager | kube-scheduler | kube-proxy | kubelet) echo "$K8S_VERSION" ;;
     coredns) echo "$COREDNS_VERSION" ;;
+    kube-router) echo "$KUBE_ROUTER_VERSION" ;;
     *) return 1 ;;
   esac
 }
@@ -57,7 +58,7 @@ tool_bins() {
     k8s-schemas) echo "" ;;
     tilt) echo tilt ;;
     etcd) echo etcd ;;
-    kube-apiserver | kubectl | kube-controller-manager | kube-scheduler | kube-proxy | kubelet | coredns) echo "$1" ;;
+    kube-apiserver | kubectl | kube-controller-manager | kube-scheduler | kube-proxy | kubelet | coredns | kube-router) echo "$1" ;;
   esac
 }
 
@@ -73,7 +74,7 @@ tool_of_bin() {
     kubeconform) echo kubeconform ;;
     k8s-schemas | kubernetes-schemas) echo k8s-schemas ;;
     tilt) echo tilt ;;
-    etcd | kube-apiserver | kubectl | kube-controller-manager | kube-scheduler | kube-proxy | kubelet | coredns) echo "$1" ;;
+    etcd | kube-apiserver | kubectl | kube-controller-manager | kube-scheduler | kube-proxy | kubelet | coredns | kube-router) echo "$1" ;;
     *) return 1 ;;
   esac
 }
@@ -87,6 +88,7 @@ tool_key() {
     tempo) extra="revision=$TEMPO_REVISION" ;;
     prometheus) extra="module=v$PROMETHEUS_MODULE_VERSION" ;;
     k8s-schemas) extra="kubernetes-validate=$KUBERNETES_VALIDATE_VERSION" ;;
+    kube-router) ;; # not part of k8s.io/kubernetes (the kube-* case below)
     kube-* | kubectl | kubelet) extra="staging=v$K8S_STAGING_VERSION" ;;
   esac
   echo "tool=$t version=$(tool_version "$t") recipe=$TOOLS_RECIPE_REV $extra"
