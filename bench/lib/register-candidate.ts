@@ -1,13 +1,16 @@
 /**
  * A copy of packages/telemetry's bootstrap (src/sdk.ts + src/instrumentations.ts) with switches,
  * for `overhead-candidates` only: `node --import <this file>` with BENCH_CANDIDATE set to a
- * comma-separated list of changes measures what each would save, without touching the package.
- * With BENCH_CANDIDATE empty it must cost what the real register costs (the "baseline" variant
- * checks that). The package itself is never loaded by this file, so the services' own
- * shutdownTelemetry() is a no-op here: this file flushes on SIGTERM instead.
+ * comma-separated list of changes measures what each costs or saves against the project's
+ * register, without touching the package. With BENCH_CANDIDATE empty it must cost what the real
+ * register costs (the "copy" variant checks that). The package itself is never loaded by this
+ * file, so the services' own shutdownTelemetry() is a no-op here: this file flushes on SIGTERM
+ * instead.
  *
- *   no-handler-span   @fastify/otel instrumentHandler: false (no "handler - …" span per hop)
- *   no-pg-connect     pg ignoreConnectSpans: true (no pg-pool.connect span per transaction)
+ *   handler-span      @fastify/otel instrumentHandler: true (a "handler - …" span per hop, as
+ *                     before issue 9: what turning it off saved)
+ *   pg-connect        pg ignoreConnectSpans: false (a pg-pool.connect span per transaction, as
+ *                     before issue 9: what turning them off saved)
  *   no-pino           no pino instrumentation (no trace_id/span_id in log lines)
  *   no-fastify        no @fastify/otel at all (loses http.route: a measurement, not a proposal)
  *   no-undici         no undici instrumentation (breaks propagation: a measurement only)
@@ -49,7 +52,7 @@ function instrumentations(): Instrumentation[] {
         registerOnInitialization: true,
         ignorePaths: ({ url }) => isHealthPath(url),
         instrumentHooks: false,
-        ...(changes.has('no-handler-span') ? { instrumentHandler: false } : {}),
+        instrumentHandler: changes.has('handler-span'),
       }),
     );
   }
@@ -57,7 +60,7 @@ function instrumentations(): Instrumentation[] {
     new PgInstrumentation({
       requireParentSpan: true,
       enhancedDatabaseReporting: false,
-      ...(changes.has('no-pg-connect') ? { ignoreConnectSpans: true } : {}),
+      ignoreConnectSpans: !changes.has('pg-connect'),
     }),
     new AmqplibInstrumentation(),
   );

@@ -62,8 +62,9 @@ describe('order.created through the outbox, RabbitMQ and the worker', () => {
       );
       if (!processOrder) return undefined;
       const spans = stack.sink.trace(processOrder.traceId);
+      // fulfillOrder ends after its queries, so once it is here they are too.
       const done =
-        spans.some((s) => s.service === 'fulfillment-worker' && s.kind === SpanKind.CLIENT) &&
+        spans.some((s) => s.service === 'fulfillment-worker' && s.name === 'fulfillOrder') &&
         spans.some((s) => s.service === 'api-gateway' && !s.parentSpanId);
       return done ? spans : undefined;
     });
@@ -93,10 +94,24 @@ describe('order.created through the outbox, RabbitMQ and the worker', () => {
     );
     expect(parentOf(fulfill as CollectedSpan)?.spanId).toBe(consume?.spanId);
     expect(fulfill?.attributes['fulfillment.result']).toBe('fulfilled');
-    const workerQueries = trace.filter(
-      (s) => s.service === 'fulfillment-worker' && s.attributes['db.system.name'] === 'postgresql',
-    );
-    expect(workerQueries.length).toBeGreaterThan(0);
+    // The worker's transaction is exactly its queries below fulfillOrder, one stock reservation
+    // for the one item; no pg-pool.connect / pg.connect span (packages/telemetry).
+    const workerQueries = trace
+      .filter((s) => s.service === 'fulfillment-worker' && s.kind === SpanKind.CLIENT)
+      .sort((a, b) => Number(a.startTimeUnixNano - b.startTimeUnixNano));
+    expect(
+      workerQueries.map((s) => [
+        s.parentSpanId === fulfill?.spanId,
+        String(s.attributes['db.query.text']).split(/\s/, 1)[0],
+      ]),
+      renderTree(trace),
+    ).toEqual([
+      [true, 'BEGIN'],
+      [true, 'INSERT'],
+      [true, 'INSERT'],
+      [true, 'UPDATE'],
+      [true, 'COMMIT'],
+    ]);
     expect(
       trace.every((s) => s.status.code !== StatusCode.ERROR),
       renderTree(trace),

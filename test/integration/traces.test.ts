@@ -176,6 +176,25 @@ describe('one request, one trace', () => {
       trace.every((s) => s.status.code !== StatusCode.ERROR),
       renderTree(trace),
     ).toBe(true);
+
+    // packages/telemetry: one fastify span per hop (`request`) with the handler's work right
+    // below it (no `handler - …` span), and a transaction that is exactly its queries (no
+    // pg-pool.connect / pg.connect span).
+    const gatewayCall = trace.find((s) => s.spanId === orderServer.parentSpanId) as CollectedSpan;
+    for (const [server, work] of [
+      [root, gatewayCall],
+      [orderServer, processOrder],
+      [paymentServer, charge],
+    ] as const) {
+      const fastify = only(trace, server.service, 'request', SpanKind.INTERNAL);
+      expect(fastify.parentSpanId, renderTree(trace)).toBe(server.spanId);
+      expect(work.parentSpanId, renderTree(trace)).toBe(fastify.spanId);
+    }
+    const transaction = trace
+      .filter((s) => s.parentSpanId === processOrder.spanId && s.kind === SpanKind.CLIENT)
+      .sort((a, b) => Number(a.startTimeUnixNano - b.startTimeUnixNano))
+      .map((s) => String(s.attributes['db.query.text']).split(/\s/, 1)[0]);
+    expect(transaction, renderTree(trace)).toEqual(['BEGIN', 'INSERT', 'INSERT', 'COMMIT']);
   });
 
   it('a failed payment marks the charge, the order and the root as errors', async () => {

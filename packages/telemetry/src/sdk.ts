@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { getBooleanFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { createInstrumentations } from './instrumentations.js';
 import { defaultServiceName, resourceAttributesFromEnv } from './resource.js';
@@ -28,14 +29,32 @@ export function applyEnvDefaults(env: NodeJS.ProcessEnv = process.env): void {
 }
 
 /**
+ * Whether the SDK would start as a no-op: the rule of startNodeSdk itself, read with the same
+ * helpers. OTEL_CONFIG_FILE, when set, replaces the environment (the SDK reads `disabled` from
+ * the file, so that case is left to it); otherwise OTEL_SDK_DISABLED=true disables.
+ */
+export function sdkDisabled(): boolean {
+  if (getStringFromEnv('OTEL_CONFIG_FILE')) return false;
+  return getBooleanFromEnv('OTEL_SDK_DISABLED');
+}
+
+/**
  * Starts the SDK once. A failure here must never take the service down: it logs and the
  * service runs untraced. Spans go through the SDK's batch processor, whose queue is bounded
  * (OTEL_BSP_MAX_QUEUE_SIZE, 2048 by default): a dead collector drops spans, never blocks.
+ *
+ * Disabled, nothing is constructed: the SDK checks OTEL_SDK_DISABLED only after it was handed
+ * the instrumentations, and constructing one enables it (require/import hooks, diagnostics
+ * channel subscriptions, patches on every instrumented module loaded afterwards). Disabled
+ * means untouched code, as with no telemetry loaded: the patches cost no measurable CPU
+ * (bench/README.md, overhead-candidates `off` against `bare`), but a switch to rule tracing out
+ * when chasing a problem must rule the wrappers out too.
  */
 export function startTelemetry(): void {
   if (running) return;
   try {
     applyEnvDefaults();
+    if (sdkDisabled()) return;
     running = startNodeSdk({
       instrumentations: createInstrumentations(),
       resourceAttributes: resourceAttributesFromEnv(),
