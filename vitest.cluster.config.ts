@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/cluster/**/*.test.ts'],
+    // Run by chart-on-node.test.ts inside the node (vitest.in-node.config.ts), not from here.
+    exclude: ['test/cluster/in-node/**'],
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 300_000,
