@@ -178,6 +178,8 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
       ...['-n', NAMESPACE, 'install', RELEASE, repoPath('charts/tracing-demo')],
       ...VALUES,
       ...(await imageFlags()),
+      // This cluster's API server port (cluster/values.yaml names the default, 16443).
+      `--set-json=networkPolicy.kubeApi.ports=[443,${cluster.env.CLUSTER_APISERVER_PORT}]`,
       ...['--wait', '--timeout=10m'],
     ]);
     expect(install.code, `${install.stderr}\n${await podReport()}`).toBe(0);
