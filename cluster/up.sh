@@ -28,6 +28,8 @@ if [ "$NODE_MODE" = 1 ]; then
   command -v runc >/dev/null || missing+=(runc)
   [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
   command -v podman >/dev/null || missing+=(podman)
+  # cluster/images.sh makes the images' base root filesystems with it.
+  command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
   command -v gcc >/dev/null || missing+=(gcc libc6-dev)
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
   # kube-router (CLUSTER_NETWORK_POLICY=kube-router) keeps its pod and namespace sets in ipsets.
