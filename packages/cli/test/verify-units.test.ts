@@ -8,6 +8,7 @@ import { KubeConfig, type V1Pod, type V1Service } from '@kubernetes/client-node'
 import { freePort } from '@tracing-demo/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
+import { UnreachableError } from '../src/errors.js';
 import { createKubeClient, type KubeClient, workloadFromDeployment } from '../src/verify/kube.js';
 import {
   firstReadyPod,
@@ -321,9 +322,12 @@ describe('the Kubernetes client', () => {
       { name: 'gone', server: `http://127.0.0.1:${port}`, skipTLSVerify: true },
       { name: 'u' },
     );
-    await expect(createKubeClient(kc).listWorkloads('demo', 'x=y')).rejects.toThrow(
+    const failure = createKubeClient(kc).listWorkloads('demo', 'x=y');
+    await expect(failure).rejects.toThrow(
       `listing workloads in demo: cannot reach the Kubernetes API at http://127.0.0.1:${port} (connection refused): is the cluster up, and the kube context the right one?`,
     );
+    // No answer at all: what verify's first steps retry for a while (SETTLE_MS).
+    await expect(failure).rejects.toBeInstanceOf(UnreachableError);
   });
 
   describe('through `tracing-demo verify` with KUBECONFIG', () => {
@@ -400,6 +404,8 @@ describe('the Kubernetes client', () => {
           `http://127.0.0.1:${gatewayPort}`,
           '--tempo-url',
           `http://127.0.0.1:${tempoPort}`,
+          '--settle',
+          '0s',
         ];
         expect(await run(args, io)).toBe(1);
         expect(captured.out).toMatch(
@@ -422,9 +428,59 @@ describe('runVerify', () => {
     local: false,
     credentials: { email: 'alice@example.com', password: 'alice-password' },
     timeoutMs: 1000,
+    settleMs: 0,
     width: 100,
     color: false,
   };
+
+  it('retries what does not answer at all while a new pod settles, but no answer it got', async () => {
+    // A gateway that answers, with 503: an answer is final, whatever it says.
+    const paths: string[] = [];
+    const gateway = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ message: 'signing keys not loaded' }));
+    });
+    gateway.listen(0, '127.0.0.1');
+    await once(gateway, 'listening');
+    const { port } = gateway.address() as { port: number };
+    let calls = 0;
+    const kube: KubeClient = {
+      server: 'https://10.96.0.1:443',
+      defaultNamespace: 'demo',
+      listWorkloads: async () => {
+        // Refused twice, as a NetworkPolicy controller does before it has seen the pod.
+        if (++calls <= 2) throw new UnreachableError('cannot reach the Kubernetes API', 'x');
+        return [workload('tracing-demo-api-gateway', 1, 1)];
+      },
+      forwardService: async () => {
+        throw new Error('not used: URLs are given');
+      },
+    };
+    const lines: string[] = [];
+    try {
+      const failure = runVerify(
+        {
+          ...options,
+          settleMs: 10_000,
+          gatewayUrl: `http://127.0.0.1:${port}`,
+          tempoUrl: 'http://127.0.0.1:1',
+        },
+        { kube: () => kube, print: (l) => lines.push(l) },
+      );
+      await expect(failure).rejects.toThrow(
+        /gateway and Tempo reachable: .*\/readyz answered 503: signing keys not loaded/,
+      );
+    } finally {
+      gateway.close();
+    }
+    expect(calls).toBe(3);
+    expect(
+      lines.filter((l) => l.includes('… cannot reach the Kubernetes API: retrying')),
+    ).toHaveLength(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^✓ workloads ready: 1 of 1 ready/));
+    expect(paths).toEqual(['/readyz']);
+  });
 
   it('reports a kube config that cannot be loaded as the failing step', async () => {
     const lines: string[] = [];

@@ -4,7 +4,7 @@ import { ENDPOINTS } from '../endpoints.js';
 import { UsageError } from '../errors.js';
 import { outputWidth, wantsColor } from '../io.js';
 import { DEMO_USER } from '../verify/gateway.js';
-import { runVerify } from '../verify/run-verify.js';
+import { runVerify, SETTLE_MS } from '../verify/run-verify.js';
 
 const usage = `Usage: tracing-demo verify [options]
 
@@ -33,6 +33,8 @@ Options:
                        else ${DEMO_USER.email})
   --password SECRET    (default: that user's password)
   --timeout D          how long to wait for the trace in Tempo (default 120s)
+  --settle D           how long steps 1 and 2 retry what does not answer at all (default
+                       20s): a new pod's network can lag its start (NetworkPolicy enforcement)
   --width N            lay the trace out in N columns (default: the terminal's, or 100)
   -h, --help           this help
 
@@ -55,6 +57,7 @@ export const verifyCommand: Command = {
         email: { type: 'string' },
         password: { type: 'string' },
         timeout: { type: 'string' },
+        settle: { type: 'string' },
         width: { type: 'string' },
       },
       usage,
@@ -94,6 +97,7 @@ export const verifyCommand: Command = {
           password: values.password ?? demoUser(io.env).password,
         },
         timeoutMs: parseDuration('--timeout', values.timeout ?? '120s', usage),
+        settleMs: parseDuration('--settle', values.settle ?? `${SETTLE_MS}ms`, usage),
         width: outputWidth(io, width),
         color: wantsColor(io),
       },

@@ -6,7 +6,7 @@ import {
   type V1Deployment,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
-import { CliError } from '../errors.js';
+import { CliError, UnreachableError } from '../errors.js';
 import { networkReason } from '../http.js';
 import { firstReadyPod, openTunnel, resolveTargetPort, type Tunnel } from './port-forward.js';
 import type { Workload } from './readiness.js';
@@ -51,6 +51,13 @@ export function workloadFromStatefulSet(s: V1StatefulSet): Workload {
  * names the missing RBAC permission), or why it could not be reached and where config comes
  * from.
  */
+/** The API server did not answer at all: a network error or a timeout, no HTTP status. */
+function unanswered(error: unknown): boolean {
+  const failure = error as { code?: unknown; cause?: { code?: string }; name?: string };
+  if (typeof failure.code === 'number' && failure.code >= 100) return false;
+  return Boolean(failure.cause?.code) || failure.name === 'TimeoutError';
+}
+
 export function kubeErrorMessage(error: unknown, server: string, doing: string): string {
   const failure = error as {
     code?: number;
@@ -66,7 +73,7 @@ export function kubeErrorMessage(error: unknown, server: string, doing: string):
     } catch {}
     return `${doing}: the Kubernetes API answered ${failure.code}: ${detail}`;
   }
-  if (failure.cause?.code || (error as Error).name === 'TimeoutError')
+  if (unanswered(error))
     return (
       `${doing}: cannot reach the Kubernetes API at ${server} (${networkReason(error, 10_000)}): ` +
       'is the cluster up, and the kube context the right one?'
@@ -99,7 +106,8 @@ export function createKubeClient(config?: KubeConfig): KubeClient {
       return await call();
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new CliError(kubeErrorMessage(error, server, doing));
+      const message = kubeErrorMessage(error, server, doing);
+      throw unanswered(error) ? new UnreachableError(message, server) : new CliError(message);
     }
   };
   return {

@@ -1,4 +1,5 @@
-import { CliError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CliError, UnreachableError } from '../errors.js';
 import { formatSeconds } from '../format.js';
 import { bodySnippet, request } from '../http.js';
 import { renderTrace } from '../render.js';
@@ -27,6 +28,8 @@ export interface VerifyOptions {
   services?: readonly string[];
   /** How often to poll Tempo (1 s by default). */
   pollIntervalMs?: number;
+  /** How long the first two steps retry a component that does not answer at all (SETTLE_MS). */
+  settleMs?: number;
   width: number;
   color: boolean;
 }
@@ -41,6 +44,14 @@ export interface VerifyResult {
   traceId: string;
   spans: Span[];
 }
+
+/**
+ * `helm test` runs verify in a brand-new pod, and a new pod's connections can be refused for a
+ * moment after it starts: NetworkPolicy enforcement lets each pod through once it has seen it
+ * (kube-router in the project's test cluster refused the first API call). So the first two
+ * steps retry what did not answer at all, for this long; any answer (a 403, a 503) is final.
+ */
+export const SETTLE_MS = 20_000;
 
 /** A step failed: verify stops there; the CLI prints `verify failed: <step>: <reason>`. */
 export class StepFailed extends CliError {
@@ -75,6 +86,19 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
     }
   };
 
+  const settled = async <T>(work: () => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + (options.settleMs ?? SETTLE_MS);
+    for (;;) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof UnreachableError) || Date.now() + 1000 > deadline) throw error;
+        deps.print(style.dim(`  … ${error.message}: retrying`));
+        await sleep(1000);
+      }
+    }
+  };
+
   try {
     // Kubernetes, unless this is the local stack.
     let cluster: { kube: KubeClient; namespace: string } | undefined;
@@ -99,7 +123,7 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
       const { kube, namespace } = cluster;
       await step('workloads ready', async () => {
         const selector = `app.kubernetes.io/instance=${options.release}`;
-        const workloads = await kube.listWorkloads(namespace, selector);
+        const workloads = await settled(() => kube.listWorkloads(namespace, selector));
         const report = evaluateReadiness(workloads, { namespace, release: options.release });
         if (!report.ok) throw new Error(report.summary);
         return { value: undefined, detail: report.summary };
@@ -113,22 +137,24 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
       tunnels.push(tunnel);
       return { url: tunnel.url, how: `port-forward ${tunnel.description}` };
     };
-    const { gatewayUrl, tempoUrl } = await step('gateway and Tempo reachable', async () => {
-      const gateway = await endpoint(options.gatewayUrl, `${options.release}-api-gateway`, 3000);
-      const tempo = await endpoint(options.tempoUrl, `${options.release}-tempo`, 3200);
-      await gatewayReady(gateway.url);
-      const ready = await request(
-        { name: 'Tempo', baseUrl: tempo.url },
-        `${tempo.url.replace(/\/+$/, '')}/ready`,
-      );
-      if (!ready.ok)
-        throw new Error(`Tempo is not ready (${ready.status}): ${await bodySnippet(ready)}`);
-      await ready.arrayBuffer();
-      return {
-        value: { gatewayUrl: gateway.url, tempoUrl: tempo.url },
-        detail: `gateway ${gateway.how}, Tempo ${tempo.how}`,
-      };
-    });
+    const { gatewayUrl, tempoUrl } = await step('gateway and Tempo reachable', () =>
+      settled(async () => {
+        const gateway = await endpoint(options.gatewayUrl, `${options.release}-api-gateway`, 3000);
+        const tempo = await endpoint(options.tempoUrl, `${options.release}-tempo`, 3200);
+        await gatewayReady(gateway.url);
+        const ready = await request(
+          { name: 'Tempo', baseUrl: tempo.url },
+          `${tempo.url.replace(/\/+$/, '')}/ready`,
+        );
+        if (!ready.ok)
+          throw new Error(`Tempo is not ready (${ready.status}): ${await bodySnippet(ready)}`);
+        await ready.arrayBuffer();
+        return {
+          value: { gatewayUrl: gateway.url, tempoUrl: tempo.url },
+          detail: `gateway ${gateway.how}, Tempo ${tempo.how}`,
+        };
+      }),
+    );
 
     const traceId = traceIdKeptAt();
     await step('order placed', async () => {
