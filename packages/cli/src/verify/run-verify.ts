@@ -49,7 +49,7 @@ export interface VerifyResult {
  * `helm test` runs verify in a brand-new pod, and a new pod's connections can be refused for a
  * moment after it starts: an enforcing NetworkPolicy controller admits a pod to the peers'
  * allow-lists only once it has seen it (in the project's kube-router cluster, Tempo, whose
- * ingress names the verify pod by label, refused its first connection in one run of three).
+ * ingress names the verify pod by label, refused its first connection in one of five runs).
  * So the first two steps retry what did not answer at all, for this long; any answer (a 403,
  * a 503) is final.
  */
