@@ -107,12 +107,6 @@ const SETTINGS = {
     warmupSeconds: 2,
     orderSeconds: 4,
     orderLatencySeconds: 3,
-    readSeconds: 0,
-    readLatencySeconds: 0,
-    loginSeconds: 0,
-    connections: 16,
-    loginConnections: 4,
-    quietMinMs: 5500,
   },
 };
 
@@ -120,7 +114,8 @@ export const overheadCandidates: Benchmark = {
   name: 'overhead-candidates',
   description: 'CPU per order each candidate telemetry change costs or saves (order flow)',
   async run({ quick, log, workDir }) {
-    const settings = quick ? SETTINGS.quick : SETTINGS.full;
+    // --quick: fewer variants, one shorter round, the rest as in the full run.
+    const settings = quick ? { ...SETTINGS.full, ...SETTINGS.quick } : SETTINGS.full;
     // BENCH_CANDIDATES=name,name… picks other variants (all: ${ALL.map((v) => v.name)}).
     const names = process.env.BENCH_CANDIDATES?.split(',') ?? settings.variants;
     const variants = ALL.filter((v) => names.includes(v.name));
