@@ -1,16 +1,20 @@
 /**
- * A copy of packages/telemetry's bootstrap (src/sdk.ts + src/instrumentations.ts) with switches,
+ * A copy of packages/telemetry's bootstrap (src/sdk.ts, src/instrumentations.ts,
+ * src/server-span.ts) with switches,
  * for `overhead-candidates` only: `node --import <this file>` with BENCH_CANDIDATE set to a
  * comma-separated list of changes measures what each costs or saves against the project's
  * register, without touching the package. With BENCH_CANDIDATE empty it must cost what the real
  * register costs (the "copy" variant checks that). The package itself is never loaded by this
- * file, so the services' own shutdownTelemetry() is a no-op here: this file flushes on SIGTERM
+ * file (only its helpers), so the services' own shutdownTelemetry() is a no-op here: this file flushes on SIGTERM
  * instead.
  *
  *   handler-span      @fastify/otel instrumentHandler: true (a "handler - …" span per hop, as
  *                     before issue 9: what turning it off saved)
  *   pg-connect        pg ignoreConnectSpans: false (a pg-pool.connect span per transaction, as
  *                     before issue 9: what turning them off saved)
+ *   http-server       the HTTP instrumentation's SERVER span with fastify's `request` span
+ *                     (INTERNAL) below it, as before issue 9: what letting @fastify/otel make
+ *                     the SERVER span saved
  *   no-pino           no pino instrumentation (no trace_id/span_id in log lines)
  *   no-fastify        no @fastify/otel at all (loses http.route: a measurement, not a proposal)
  *   no-undici         no undici instrumentation (breaks propagation: a measurement only)
@@ -27,10 +31,8 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
-
-const HEALTH_PATHS = ['/healthz', '/readyz'];
-const isHealthPath = (url: string | undefined) =>
-  url !== undefined && HEALTH_PATHS.includes(url.split('?', 1)[0] ?? url);
+// The package's helpers (its index starts nothing: only register does).
+import { describeServerSpan, isHealthPath } from '@tracing-demo/telemetry';
 
 const changes = new Set(
   (process.env.BENCH_CANDIDATE ?? '')
@@ -43,6 +45,7 @@ function instrumentations(): Instrumentation[] {
   const list: Instrumentation[] = [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request) => isHealthPath(request.url),
+      disableIncomingRequestInstrumentation: !changes.has('http-server'),
     }),
   ];
   if (!changes.has('no-undici')) list.push(new UndiciInstrumentation());
@@ -53,6 +56,7 @@ function instrumentations(): Instrumentation[] {
         ignorePaths: ({ url }) => isHealthPath(url),
         instrumentHooks: false,
         instrumentHandler: changes.has('handler-span'),
+        ...(changes.has('http-server') ? {} : { requestHook: describeServerSpan }),
       }),
     );
   }

@@ -1,5 +1,4 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { annotateServerSpan } from '@tracing-demo/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './env.js';
 import { installErrorHandlers } from './errors.js';
@@ -16,10 +15,10 @@ export function createServiceApp(server: Pick<ServerConfig, 'logLevel' | 'bodyLi
   installErrorHandlers(app);
   // JSON only: fastify would otherwise parse text/plain into a string and answer a confusing 400.
   app.removeContentTypeParser('text/plain');
-  // The request id (from the gateway, forwarded on every hop) on each SERVER span and response
-  // lets a person, or a test, go from a response or a log line to its trace.
+  // The request id (from the gateway, forwarded on every hop) on each response lets a person,
+  // or a test, go from a response to its log lines and trace (packages/telemetry puts it on
+  // each SERVER span).
   app.addHook('onRequest', async (request, reply) => {
-    annotateServerSpan({ 'app.request.id': request.id });
     reply.header('x-request-id', request.id);
   });
   return app;

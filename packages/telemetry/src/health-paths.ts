@@ -1,7 +1,7 @@
 /**
  * Probe endpoints every service serves. Kubelets call them every few seconds; tracing them
- * would drown real traffic in the span metrics and cost sampler memory, so the HTTP and fastify
- * instrumentations both skip them.
+ * would drown real traffic in the span metrics and cost sampler memory, so the fastify
+ * instrumentation, which makes every SERVER span, skips them.
  */
 export const HEALTH_PATHS: readonly string[] = ['/healthz', '/readyz'];
 

@@ -6,6 +6,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { isHealthPath } from './health-paths.js';
+import { describeServerSpan } from './server-span.js';
 
 /**
  * Exactly the libraries the services use, nothing else: fs, dns and net instrumentations would
@@ -14,23 +15,27 @@ import { isHealthPath } from './health-paths.js';
  */
 export function createInstrumentations(): Instrumentation[] {
   return [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) => isHealthPath(request.url),
-    }),
+    // Outgoing node:http requests only (jose's JWKS fetch): an incoming request's SERVER span
+    // is @fastify/otel's, below. The HTTP instrumentation's own server side was a second span
+    // per hop, and the costlier one: it rebinds every listener on each request and response to
+    // the context and reads a dozen attributes from the raw request. bench/README.md
+    // (overhead-candidates): one span fewer per hop, ~0.1 ms less CPU per hop.
+    new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
     // Node's fetch is undici: this makes the service-to-service CLIENT spans and injects
     // traceparent into outgoing requests.
     new UndiciInstrumentation(),
     new FastifyOtel.FastifyOtelInstrumentation({
       registerOnInitialization: true,
       ignorePaths: ({ url }) => isHealthPath(url),
-      // One span per request (`request`, carrying http.route), none per lifecycle hook and none
-      // per handler: the handler's work hangs directly below `request`, and what ran before it
-      // (parsing, auth) is the gap before its first child. bench/README.md
-      // (overhead-candidates): without handler and pg connect spans an order is 26 spans
-      // instead of 31 and costs the collector ~10% less CPU; the services' own CPU did not
-      // move measurably.
+      // One span per request, the hop's SERVER span (with no HTTP server instrumentation in
+      // the context, @fastify/otel extracts the caller's traceparent and starts it as SERVER),
+      // none per lifecycle hook and none per handler: the handler's work hangs directly below
+      // it, and what ran before it (parsing, auth) is the gap before its first child.
+      // bench/README.md (overhead-candidates): without handler and pg connect spans an order
+      // is 26 spans instead of 31 and costs the collector ~10% less CPU.
       instrumentHooks: false,
       instrumentHandler: false,
+      requestHook: describeServerSpan,
     }),
     // requireParentSpan: pool keep-alives and readiness pings outside a request make no trace.
     // Statement parameters (enhancedDatabaseReporting) stay off: they carry user data.

@@ -1,12 +1,4 @@
-import {
-  type Attributes,
-  context,
-  type Span,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
-import { getRPCMetadata } from '@opentelemetry/core';
+import { type Attributes, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 
 export function tracerFor(serviceName: string): Tracer {
   return trace.getTracer(serviceName);
@@ -42,11 +34,9 @@ export async function inSpan<T>(
 }
 
 /**
- * Adds attributes to the request's SERVER span (the root of the trace at the gateway), not to
- * the fastify child span that is active inside handlers. The HTTP instrumentation leaves that
- * span in the context's RPC metadata for exactly this purpose.
+ * Adds attributes to the request's SERVER span (the root of the trace at the gateway): the
+ * active span in fastify hooks and handlers, outside any span of their own (inSpan).
  */
 export function annotateServerSpan(attributes: Attributes): void {
-  const serverSpan = getRPCMetadata(context.active())?.span ?? trace.getActiveSpan();
-  serverSpan?.setAttributes(attributes);
+  trace.getActiveSpan()?.setAttributes(attributes);
 }

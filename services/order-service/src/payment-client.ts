@@ -10,13 +10,19 @@ export interface ChargeInput {
 
 /**
  * Charges through payment-service and maps its answers to what the order caller should see:
- * a decline is the caller's problem (402), a processor failure is ours (502).
+ * a decline is the caller's problem (402), a processor failure is ours (502). The order's
+ * request id goes along, as the gateway forwards it here, so payment's log lines and SERVER span
+ * carry the same id.
  */
-export async function charge(paymentServiceUrl: string, input: ChargeInput): Promise<string> {
+export async function charge(
+  paymentServiceUrl: string,
+  input: ChargeInput,
+  requestId: string,
+): Promise<string> {
   const { status, body } = await callService<{ chargeId?: string; message?: string }>(
     'payment-service',
     `${paymentServiceUrl}/charges`,
-    { method: 'POST', body: input, timeoutMs: 10_000 },
+    { method: 'POST', body: input, headers: { 'x-request-id': requestId }, timeoutMs: 10_000 },
   );
   if (status === 201 && body?.chargeId) return body.chargeId;
   if (status === 402) throw new HttpError(402, body?.message ?? 'payment declined');

@@ -55,13 +55,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
             'processPayment',
             { 'order.id': orderId, 'payment.method': paymentMethod, 'payment.amount': total / 100 },
             () =>
-              charge(paymentServiceUrl, {
-                orderId,
-                amountCents: total,
-                currency: 'USD',
-                method: paymentMethod,
-                cardNumber,
-              }),
+              charge(
+                paymentServiceUrl,
+                { orderId, amountCents: total, currency: 'USD', method: paymentMethod, cardNumber },
+                request.id,
+              ),
           );
           return saveOrder(pool, {
             id: orderId,
