@@ -2,8 +2,7 @@
  * Instrumentation overhead: the services with tracing ON (exporting OTLP to the real collector
  * running collector/otel-collector.yaml) against tracing OFF (OTEL_SDK_DISABLED=true), both
  * started with the same `node --import @tracing-demo/telemetry/register`, in alternating rounds
- * (ABBA order) of one run on one machine. The collector has a core of its own, the services,
- * PostgreSQL, RabbitMQ and the load the others (lib/app-bench.ts, collectorCoreLayout).
+ * (ABBA order) of one run on one machine.
  */
 import {
   type Infra,
@@ -436,7 +435,7 @@ export function tables(
       columns,
       rows: scenarioRows('order'),
       notes: [
-        `Spans per order exported by the services: ${fixed(o.spansPerRequest, 1)}; collector CPU per order (on its own core): ${ms(o.collectorCpuMs)} ms. "service CPU" is the five services' CPU from the start of the saturated phase until the stack is quiet (worker backlog, last export batch), divided by the orders completed.`,
+        `Spans per order exported by the services: ${fixed(o.spansPerRequest, 1)}; collector CPU per order (same 2 cores): ${ms(o.collectorCpuMs)} ms. "service CPU" is the five services' CPU from the start of the saturated phase until the stack is quiet (worker backlog, last export batch), divided by the orders completed.`,
       ],
     },
     {

@@ -4,7 +4,6 @@
  * start-up); each phase driven by autocannon with CPU accounted per process from /proc.
  */
 import { mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   createDatabase,
@@ -16,7 +15,7 @@ import {
 import { type BenchCollector, startBenchCollector } from './collector.ts';
 import { drive, type LoadOptions, type LoadResult } from './load.ts';
 import { type NullSink, startNullSink } from './null-sink.ts';
-import { cpuSeconds, machineCpu, pidListeningOn, pinProcess, treeCpuSeconds } from './proc.ts';
+import { cpuSeconds, machineCpu, pidListeningOn, treeCpuSeconds } from './proc.ts';
 import {
   type AppStack,
   login,
@@ -48,24 +47,6 @@ export interface Infra {
   stop(): Promise<void>;
 }
 
-/**
- * The collector on the machine's last core, everything else (this process and so autocannon,
- * and every process started from it: PostgreSQL, RabbitMQ, the services) on the others, in
- * both variants. In a deployment the collector runs in its own pod with its own CPU; sharing
- * the services' cores, its work (~1.3 ms CPU per order, `collector-capacity` measures it)
- * would show up as the services' tracing overhead. OFF leaves that core idle: the services
- * have the same CPU in both variants.
- */
-export function collectorCoreLayout(): { collector: string; rest: string; all: string } {
-  const count = availableParallelism();
-  if (count < 2) throw new Error('the overhead benchmarks need 2 cores: one for the collector');
-  return {
-    collector: String(count - 1),
-    rest: count === 2 ? '0' : `0-${count - 2}`,
-    all: `0-${count - 1}`,
-  };
-}
-
 export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
   const logDir = join(workDir, 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -73,10 +54,6 @@ export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
-  const cores = collectorCoreLayout();
-  // Children inherit this process's affinity; the next benchmark in the run gets it back.
-  pinProcess(process.pid, cores.rest);
-  stoppers.push(async () => pinProcess(process.pid, cores.all));
   try {
     const postgresStarting = startPostgres();
     const rabbitsStarting = Array.from({ length: slots }, () => startRabbitMq());
@@ -97,8 +74,6 @@ export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
     const collector = await startBenchCollector({
       tempoUrl: sink.url,
       logFile: join(logDir, 'otelcol.log'),
-      cpus: cores.collector,
-      env: { GOMAXPROCS: '1' },
     });
     stoppers.push(() => collector.stop());
     return {
