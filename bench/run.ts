@@ -15,11 +15,12 @@ import { type Benchmark, renderTable, runBenchmark } from './lib/report.ts';
 import { overhead } from './overhead.ts';
 import { overheadCandidates } from './overhead-candidates.ts';
 import { samplingEconomy } from './sampling-economy.ts';
+import { serviceAlone } from './service-alone.ts';
 import { timeToVisibility } from './time-to-visibility.ts';
 
 /** What `node bench/run.ts` runs; the others only when named. */
 const DEFAULT = [overhead, collectorCapacity, samplingEconomy, timeToVisibility];
-const ALL: Benchmark[] = [...DEFAULT, overheadCandidates];
+const ALL: Benchmark[] = [...DEFAULT, overheadCandidates, serviceAlone];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

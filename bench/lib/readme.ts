@@ -11,6 +11,7 @@ const END = '<!-- results:end -->';
 const ORDER = [
   'overhead',
   'overhead-candidates',
+  'service-alone',
   'collector-capacity',
   'sampling-economy',
   'time-to-visibility',
