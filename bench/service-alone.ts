@@ -4,7 +4,7 @@
  * is started per round and variant and driven at a FIXED rate far below saturation, so nothing
  * competes for the CPU and its CPU per request (from /proc) is the measure. The order flow's
  * five services, PostgreSQL, RabbitMQ and the collector on two cores separate variants to about
- * ±1 ms per order (`overhead-candidates`); alone, a service separates them to ~20 µs per request.
+ * * ±1 ms per order (`overhead-candidates`); alone, a service's rounds agree to ~±30 µs per request.
  * Spans are exported to a null sink (an OTLP receiver that answers 200 and counts bytes).
  */
 import { randomUUID } from 'node:crypto';
@@ -36,6 +36,12 @@ const VARIANTS: Variant[] = [
     name: 'with-http-server',
     label: "the HTTP instrumentation's SERVER span, fastify's `request` below it (before issue 9)",
     env: { BENCH_CANDIDATE: 'http-server' },
+    register: CANDIDATE,
+  },
+  {
+    name: 'no-pino',
+    label: 'no pino instrumentation (no trace ids in log lines: measurement only)',
+    env: { BENCH_CANDIDATE: 'no-pino' },
     register: CANDIDATE,
   },
   {

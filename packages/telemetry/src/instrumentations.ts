@@ -19,8 +19,8 @@ export function createInstrumentations(): Instrumentation[] {
     // is @fastify/otel's, below. The HTTP instrumentation's own server side was a second span
     // per hop, and the costlier one: it rebinds every listener on each request and response to
     // the context and reads a dozen attributes from the raw request. bench/README.md
-    // (service-alone): tracing cost payment-service 255 µs of CPU per request with it, 125
-    // without; an order is 23 spans instead of 26.
+    // (service-alone): tracing cost payment-service 210–255 µs of CPU per request with it,
+    // 125–135 without; an order is 23 spans instead of 26.
     new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
     // Node's fetch is undici: this makes the service-to-service CLIENT spans and injects
     // traceparent into outgoing requests.
