@@ -4,7 +4,7 @@
  * is started per round and variant and driven at a FIXED rate far below saturation, so nothing
  * competes for the CPU and its CPU per request (from /proc) is the measure. The order flow's
  * five services, PostgreSQL, RabbitMQ and the collector on two cores separate variants to about
- * * ±1 ms per order (`overhead-candidates`); alone, a service's rounds agree to ~±30 µs per request.
+ * ±1 ms per order (`overhead-candidates`); alone, a service's rounds agree to ~±30 µs per request.
  * Spans are exported to a null sink (an OTLP receiver that answers 200 and counts bytes).
  */
 import { randomUUID } from 'node:crypto';
