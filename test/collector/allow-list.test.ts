@@ -1,15 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  type OtlpSink,
-  repoPath,
-  type SamplingCollector,
-  type SyntheticSpan,
-  sendSpans,
-  startSamplingCollector,
-  waitFor,
-} from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AttributeProbes, probeAttributes } from './attribute-probes.js';
 
 /**
  * The allow-list's credential-key deny in collector/otel-collector.yaml runs only where its
@@ -64,53 +56,21 @@ function denyPattern(): RegExp {
   return new RegExp(pattern, 'iu');
 }
 
-const newTraceId = () => randomBytes(16).toString('hex');
-const newSpanId = () => randomBytes(8).toString('hex');
+const KEYS = [...DELETED, ...KEPT];
+let probes: AttributeProbes;
 
-let sampling: SamplingCollector;
-let sink: OtlpSink;
-const traceId = newTraceId();
-const rootId = newSpanId();
-const spanOf = new Map<string, string>();
-const allId = newSpanId();
-
+// One span per key (each must trigger the prefilter on its own), then one with all of them.
 beforeAll(async () => {
-  sampling = await startSamplingCollector({
-    SAMPLING_BASELINE_PERCENT: '100',
-    SAMPLING_WAIT_AFTER_ROOT: '1s',
-  });
-  sink = sampling.tempo;
-  const now = Date.now() - 100;
-  const span = (spanId: string, keys: string[], parent?: string): SyntheticSpan => ({
-    traceId,
-    spanId,
-    ...(parent ? { parentSpanId: parent } : {}),
-    service: 'api-gateway',
-    name: parent ? 'probe' : 'GET /probe',
-    kind: parent ? 1 : 2,
-    startMs: now,
-    durationMs: 10,
-    attributes: Object.fromEntries(keys.map((key) => [key, 'x'])),
-  });
-  const spans = [span(rootId, [], undefined), span(allId, [...DELETED, ...KEPT], rootId)];
-  for (const key of [...DELETED, ...KEPT]) {
-    const id = newSpanId();
-    spanOf.set(key, id);
-    spans.push(span(id, [key], rootId));
-  }
-  expect(await sendSpans(sampling.collector.otlpHttpUrl, spans)).toBe(200);
-  await waitFor(
-    'the probe trace to be exported',
-    () => sink.trace(traceId).length === spans.length,
-  );
+  const set = (keys: string[]) => Object.fromEntries(keys.map((key) => [key, 'x']));
+  probes = await probeAttributes([...KEYS.map((key) => set([key])), set(KEYS)]);
 });
 
 afterAll(async () => {
-  await sampling?.stop();
+  await probes?.stop();
 });
 
-const keysOf = (spanId: string) =>
-  Object.keys(sink.trace(traceId).find((s) => s.spanId === spanId)?.attributes ?? {}).sort();
+const keysOf = (index: number) => Object.keys(probes.exported(index)).sort();
+const keysOfAlone = (key: string) => keysOf(KEYS.indexOf(key));
 
 describe('the credential-key deny behind its prefilter', () => {
   it('classifies the probes as the deny pattern itself does', () => {
@@ -120,16 +80,16 @@ describe('the credential-key deny behind its prefilter', () => {
   });
 
   it('deletes each credential key when it is the only one on its span', () => {
-    const survivors = DELETED.filter((key) => keysOf(spanOf.get(key) as string).length > 0);
+    const survivors = DELETED.filter((key) => keysOfAlone(key).length > 0);
     expect(survivors).toEqual([]);
   });
 
   it('keeps each look-alike key when it is the only one on its span', () => {
-    const lost = KEPT.filter((key) => keysOf(spanOf.get(key) as string).join() !== key);
+    const lost = KEPT.filter((key) => keysOfAlone(key).join() !== key);
     expect(lost).toEqual([]);
   });
 
   it('on a span with all of them, deletes exactly the credential keys', () => {
-    expect(keysOf(allId)).toEqual([...KEPT].sort());
+    expect(keysOf(KEYS.length)).toEqual([...KEPT].sort());
   });
 });

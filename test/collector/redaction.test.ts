@@ -1,13 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import {
-  type OtlpSink,
-  type SamplingCollector,
-  type SyntheticSpan,
-  sendSpans,
-  startSamplingCollector,
-  waitFor,
-} from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AttributeProbes, probeAttributes } from './attribute-probes.js';
 
 /**
  * The redaction processor's card-number pattern in collector/otel-collector.yaml, through the
@@ -39,51 +31,18 @@ const NOT_CARDS = [
   'SKU-COFFEE x2, total 1299',
 ];
 
-const newId = (bytes: number) => randomBytes(bytes).toString('hex');
-
-let sampling: SamplingCollector;
-let sink: OtlpSink;
-const traceId = newId(16);
-const spanOf = new Map<string, string>();
+const VALUES = [...CARDS, ...NOT_CARDS];
+let probes: AttributeProbes;
 
 beforeAll(async () => {
-  sampling = await startSamplingCollector({
-    SAMPLING_BASELINE_PERCENT: '100',
-    SAMPLING_WAIT_AFTER_ROOT: '1s',
-  });
-  sink = sampling.tempo;
-  const rootId = newId(8);
-  const now = Date.now() - 100;
-  const span = (spanId: string, value?: string): SyntheticSpan => ({
-    traceId,
-    spanId,
-    ...(value === undefined ? {} : { parentSpanId: rootId }),
-    service: 'order-service',
-    name: value === undefined ? 'POST /orders' : 'probe',
-    kind: value === undefined ? 2 : 1,
-    startMs: now,
-    durationMs: 10,
-    attributes: value === undefined ? {} : { 'order.note': value },
-  });
-  const spans = [span(rootId)];
-  for (const value of [...CARDS, ...NOT_CARDS]) {
-    const id = newId(8);
-    spanOf.set(value, id);
-    spans.push(span(id, value));
-  }
-  expect(await sendSpans(sampling.collector.otlpHttpUrl, spans)).toBe(200);
-  await waitFor(
-    'the probe trace to be exported',
-    () => sink.trace(traceId).length === spans.length,
-  );
+  probes = await probeAttributes(VALUES.map((value) => ({ 'order.note': value })));
 });
 
 afterAll(async () => {
-  await sampling?.stop();
+  await probes?.stop();
 });
 
-const exportedValue = (value: string) =>
-  sink.trace(traceId).find((s) => s.spanId === spanOf.get(value))?.attributes['order.note'];
+const exportedValue = (value: string) => probes.exported(VALUES.indexOf(value))['order.note'];
 
 describe('the card-number pattern of the redaction processor', () => {
   it('masks every card number, alone or inside a longer value', () => {

@@ -21,6 +21,8 @@ export { type RabbitMqServer, startRabbitMq } from './rabbitmq.js';
 export { type ServiceProcess, startServiceProcess } from './service-process.js';
 export {
   lateChild,
+  newSpanId,
+  newTraceId,
   type SyntheticSpan,
   sendSpans,
   syntheticTrace,
