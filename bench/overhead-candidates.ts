@@ -1,30 +1,7 @@
-/**
- * What each candidate change to packages/telemetry costs or saves, measured like `overhead`
- * (order flow only): services started with bench/lib/register-candidate.ts, a switchable copy of
- * the project's register, against the project's register itself ("baseline") and tracing off.
- * Issue 9 applied what this benchmark proposed (no handler span, no pg connect spans, @fastify/otel's
- * span as the SERVER span instead of the HTTP instrumentation's with fastify's below it), so those
- * switches now put the spans back: their rows show what the applied change saves. CPU per order
- * is the steadiest measure on a shared machine; throughput and latency are reported too.
- */
-import { join } from 'node:path';
-import { type Infra, startInfra, type Variant } from './lib/app-bench.ts';
-import { BENCH_DIR, type Benchmark, fixed, percent, type Table } from './lib/report.ts';
+import { candidate, type Infra, startInfra, type Variant } from './lib/app-bench.ts';
+import { type Benchmark, fixed, percent, type Table } from './lib/report.ts';
 import { median } from './lib/stats.ts';
 import { DISTURBED_CORES, otherCores, type RoundResult, runRestarting } from './overhead.ts';
-
-const CANDIDATE = join(BENCH_DIR, 'lib', 'register-candidate.ts');
-const candidate = (
-  name: string,
-  label: string,
-  changes: string,
-  env: Record<string, string> = {},
-): Variant => ({
-  name,
-  label,
-  env: { BENCH_CANDIDATE: changes, ...env },
-  register: CANDIDATE,
-});
 
 /** Variants that put back what the project register turned off in issue 9. */
 const BEFORE_ISSUE_9 = [

@@ -9,21 +9,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { candidate, type Variant } from './lib/app-bench.ts';
 import { drive, type LoadResult } from './lib/load.ts';
 import { startNullSink } from './lib/null-sink.ts';
 import { cpuSeconds } from './lib/proc.ts';
-import { BENCH_DIR, type Benchmark, fixed } from './lib/report.ts';
+import { type Benchmark, fixed } from './lib/report.ts';
 import { startService } from './lib/stack.ts';
 import { median, sleep } from './lib/stats.ts';
-
-const CANDIDATE = join(BENCH_DIR, 'lib', 'register-candidate.ts');
-
-interface Variant {
-  name: string;
-  label: string;
-  env: Record<string, string>;
-  register?: string;
-}
 
 const VARIANTS: Variant[] = [
   {
@@ -32,24 +24,21 @@ const VARIANTS: Variant[] = [
     env: { OTEL_SDK_DISABLED: 'true' },
   },
   { name: 'on', label: 'the project register (packages/telemetry)', env: {} },
-  {
-    name: 'with-http-server',
-    label: "the HTTP instrumentation's SERVER span, fastify's `request` below it (before issue 9)",
-    env: { BENCH_CANDIDATE: 'http-server' },
-    register: CANDIDATE,
-  },
-  {
-    name: 'no-pino',
-    label: 'no pino instrumentation (no trace ids in log lines: measurement only)',
-    env: { BENCH_CANDIDATE: 'no-pino' },
-    register: CANDIDATE,
-  },
-  {
-    name: 'no-export',
-    label: 'spans made and batched, not serialized or sent (measurement only)',
-    env: { BENCH_CANDIDATE: 'no-export' },
-    register: CANDIDATE,
-  },
+  candidate(
+    'with-http-server',
+    "the HTTP instrumentation's SERVER span, fastify's `request` below it (before issue 9)",
+    'http-server',
+  ),
+  candidate(
+    'no-pino',
+    'no pino instrumentation (no trace ids in log lines: measurement only)',
+    'no-pino',
+  ),
+  candidate(
+    'no-export',
+    'spans made and batched, not serialized or sent (measurement only)',
+    'no-export',
+  ),
 ];
 
 const SETTINGS = {

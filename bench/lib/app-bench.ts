@@ -16,6 +16,7 @@ import { type BenchCollector, startBenchCollector } from './collector.ts';
 import { drive, type LoadOptions, type LoadResult } from './load.ts';
 import { type NullSink, startNullSink } from './null-sink.ts';
 import { cpuSeconds, machineCpu, pidListeningOn, treeCpuSeconds } from './proc.ts';
+import { BENCH_DIR } from './report.ts';
 import {
   type AppStack,
   login,
@@ -33,6 +34,22 @@ export interface Variant {
   env: Record<string, string>;
   register?: string;
 }
+
+/**
+ * A variant running bench/lib/register-candidate.ts (the project's register with switches)
+ * with the comma-separated `changes` switched on.
+ */
+export const candidate = (
+  name: string,
+  label: string,
+  changes: string,
+  env: Record<string, string> = {},
+): Variant => ({
+  name,
+  label,
+  env: { BENCH_CANDIDATE: changes, ...env },
+  register: join(BENCH_DIR, 'lib', 'register-candidate.ts'),
+});
 
 export interface Infra {
   postgres: PostgresServer;

@@ -2,9 +2,9 @@
  * RED metrics come from every span, before tail sampling: the request counts Prometheus holds
  * equal the requests this test sent, exactly, although Tempo keeps only some of the traces.
  */
-import { waitFor } from '@tracing-demo/testkit';
+import { newTraceId, waitFor } from '@tracing-demo/testkit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { gatewayClient, inParallel, newTraceId } from './support/client.ts';
+import { gatewayClient, inParallel } from './support/client.ts';
 import { pipelineIdle } from './support/pipeline.ts';
 import { scalarOf } from './support/prometheus.ts';
 

@@ -4,11 +4,7 @@
  * A login + order is one trace: the client's root span (sent to the collector as OTLP, as an
  * instrumented client would) with the gateway's two SERVER spans below it.
  */
-import { randomBytes } from 'node:crypto';
-import { SpanKind, sendSpans } from '@tracing-demo/testkit';
-
-export const newTraceId = () => randomBytes(16).toString('hex');
-const newSpanId = () => randomBytes(8).toString('hex');
+import { newSpanId, newTraceId, SpanKind, sendSpans } from '@tracing-demo/testkit';
 
 export const CLIENT_SERVICE = 'e2e-client';
 
