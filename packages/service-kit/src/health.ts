@@ -12,8 +12,8 @@ function probeLogLevel(app: FastifyInstance): LogLevel {
 
 /**
  * /healthz says the process is alive; /readyz says it can serve (its dependencies answer).
- * Both are left out of traces (config.otel = false here, and the HTTP instrumentation skips
- * them) and out of rate limiting.
+ * Both are left out of traces (config.otel = false here; packages/telemetry's ignorePaths skips
+ * the same paths) and out of rate limiting.
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: Record<string, ReadinessCheck>) {
   const options = { config: { otel: false, rateLimit: false }, logLevel: probeLogLevel(app) };
