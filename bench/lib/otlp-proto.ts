@@ -5,10 +5,11 @@
  * trace ids written at offsets found once, so the generator spends its time on HTTP, not on
  * encoding.
  *
- * The trace is the order flow as the services emit it (captured from a real run): 26 spans over
+ * The trace is the order flow as the services emit it (captured from a real run): 23 spans over
  * four services, with the same span names, kinds, attribute keys and value sizes, and resources
- * as the Node SDK detects them. (Until issue 9 it was 31: a `handler - …` span per hop and a
- * pg-pool.connect span per transaction, which packages/telemetry no longer makes.)
+ * as the Node SDK detects them. (Until issue 9 it was 31: a `handler - …` span per hop, a
+ * pg-pool.connect span per transaction, and the HTTP instrumentation's SERVER span above
+ * fastify's `request` span, which packages/telemetry no longer makes.)
  */
 import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 
@@ -78,7 +79,6 @@ interface SpanShape {
 }
 
 const SCOPES = {
-  http: '@opentelemetry/instrumentation-http',
   fastify: '@fastify/otel',
   undici: '@opentelemetry/instrumentation-undici',
   pg: '@opentelemetry/instrumentation-pg',
@@ -88,21 +88,16 @@ const SCOPES = {
 const uuid = () => randomUUID();
 const ports = { gateway: 3000, order: 3002, payment: 3003, pg: 5432, amqp: 5672 };
 
-function server(service: string, path: string, port: number, extra: Record<string, Value> = {}) {
+/** @fastify/otel's SERVER span, as packages/telemetry's describeServerSpan completes it. */
+function server(path: string, extra: Record<string, Value> = {}) {
   return {
+    'fastify.root': '@fastify/otel',
     'http.request.method': 'POST',
-    'url.scheme': 'http',
-    'server.address': '127.0.0.1',
-    'network.peer.address': '127.0.0.1',
-    'network.peer.port': 43750,
-    'network.protocol.version': '1.1',
-    'user_agent.original': service === 'api-gateway' ? 'Mozilla/5.0 (X11; Linux x86_64)' : 'node',
     'url.path': path,
-    'client.address': '127.0.0.1',
-    'server.port': port,
+    'http.route': path,
+    'url.scheme': 'http',
     'app.request.id': uuid(),
     'http.response.status_code': 201,
-    'http.route': path,
     ...extra,
   };
 }
@@ -125,13 +120,6 @@ function client(path: string, port: number) {
   };
 }
 
-const fastifyRequest = (path: string) => ({
-  'fastify.root': '@fastify/otel',
-  'http.request.method': 'POST',
-  'url.path': path,
-  'http.route': path,
-  'http.response.status_code': 201,
-});
 const pg = (text: string) => ({
   'db.system.name': 'postgresql',
   'db.namespace': 'tracing_demo',
@@ -169,56 +157,38 @@ function orderTrace(): SpanShape[] {
   const shapes: SpanShape[] = [
     /* 0 */ {
       service: G,
-      scope: SCOPES.http,
+      scope: SCOPES.fastify,
       name: 'POST /api/orders',
       kind: 2,
       at: [0, 1],
-      attributes: server(G, '/api/orders', ports.gateway, user),
+      attributes: server('/api/orders', user),
       failsOnError: true,
     },
     /* 1 */ {
       service: G,
-      scope: SCOPES.fastify,
-      name: 'request',
-      kind: 1,
-      parent: 0,
-      at: [0.01, 0.97],
-      attributes: fastifyRequest('/api/orders'),
-    },
-    /* 2 */ {
-      service: G,
       scope: SCOPES.undici,
       name: 'POST',
       kind: 3,
-      parent: 1,
+      parent: 0,
       at: [0.03, 0.9],
       attributes: client('/orders', ports.order),
     },
-    /* 3 */ {
-      service: O,
-      scope: SCOPES.http,
-      name: 'POST /orders',
-      kind: 2,
-      parent: 2,
-      at: [0.05, 0.85],
-      attributes: server(O, '/orders', ports.order, user),
-      failsOnError: true,
-    },
-    /* 4 */ {
+    /* 2 */ {
       service: O,
       scope: SCOPES.fastify,
-      name: 'request',
-      kind: 1,
-      parent: 3,
-      at: [0.06, 0.83],
-      attributes: fastifyRequest('/orders'),
+      name: 'POST /orders',
+      kind: 2,
+      parent: 1,
+      at: [0.05, 0.85],
+      attributes: server('/orders', user),
+      failsOnError: true,
     },
-    /* 5 */ {
+    /* 3 */ {
       service: O,
       scope: O,
       name: 'processOrder',
       kind: 1,
-      parent: 4,
+      parent: 2,
       at: [0.08, 0.75],
       attributes: {
         ...order,
@@ -228,68 +198,59 @@ function orderTrace(): SpanShape[] {
       },
       failsOnError: true,
     },
-    /* 6 */ {
+    /* 4 */ {
       service: O,
       scope: O,
       name: 'validateInventory',
       kind: 1,
-      parent: 5,
+      parent: 3,
       at: [0.09, 0.01],
       attributes: { 'order.item_count': 2 },
     },
-    /* 7 */ {
+    /* 5 */ {
       service: O,
       scope: O,
       name: 'calculateShipping',
       kind: 1,
-      parent: 5,
+      parent: 3,
       at: [0.1, 0.01],
       attributes: { 'order.shipping': 5.99 },
     },
-    /* 8 */ {
+    /* 6 */ {
       service: O,
       scope: O,
       name: 'processPayment',
       kind: 1,
-      parent: 5,
+      parent: 3,
       at: [0.11, 0.4],
       attributes: { ...order, 'payment.method': 'card', 'payment.amount': 60.96 },
       failsOnError: true,
     },
-    /* 9 */ {
+    /* 7 */ {
       service: O,
       scope: SCOPES.undici,
       name: 'POST',
       kind: 3,
-      parent: 8,
+      parent: 6,
       at: [0.12, 0.38],
       attributes: client('/charges', ports.payment),
     },
-    /* 10 */ {
-      service: P,
-      scope: SCOPES.http,
-      name: 'POST /charges',
-      kind: 2,
-      parent: 9,
-      at: [0.13, 0.35],
-      attributes: server(P, '/charges', ports.payment),
-      failsOnError: true,
-    },
-    /* 11 */ {
+    /* 8 */ {
       service: P,
       scope: SCOPES.fastify,
-      name: 'request',
-      kind: 1,
-      parent: 10,
-      at: [0.14, 0.33],
-      attributes: fastifyRequest('/charges'),
+      name: 'POST /charges',
+      kind: 2,
+      parent: 7,
+      at: [0.13, 0.35],
+      attributes: server('/charges'),
+      failsOnError: true,
     },
-    /* 12 */ {
+    /* 9 */ {
       service: P,
       scope: P,
       name: 'chargePayment',
       kind: 1,
-      parent: 11,
+      parent: 8,
       at: [0.16, 0.29],
       attributes: {
         ...order,
@@ -301,68 +262,68 @@ function orderTrace(): SpanShape[] {
       },
       failsOnError: true,
     },
-    /* 13 */ {
+    /* 10 */ {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:BEGIN tracing_demo',
       kind: 3,
-      parent: 5,
+      parent: 3,
       at: [0.57, 0.02],
       attributes: pg('BEGIN'),
     },
-    /* 14 */ {
+    /* 11 */ {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
       kind: 3,
-      parent: 5,
+      parent: 3,
       at: [0.6, 0.06],
       attributes: pg(INSERT_ORDER),
     },
-    /* 15 */ {
+    /* 12 */ {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
       kind: 3,
-      parent: 5,
+      parent: 3,
       at: [0.67, 0.03],
       attributes: pg(
         'INSERT INTO outbox (id, event_type, payload, trace_context) VALUES ($1, $2, $3, $4)',
       ),
     },
-    /* 16 */ {
+    /* 13 */ {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:COMMIT tracing_demo',
       kind: 3,
-      parent: 5,
+      parent: 3,
       at: [0.71, 0.02],
       attributes: pg('COMMIT'),
     },
-    /* 17 */ {
+    /* 14 */ {
       service: O,
       scope: SCOPES.amqp,
       name: 'publish orders',
       kind: 4,
-      parent: 5,
+      parent: 3,
       at: [0.9, 0.05],
       attributes: amqp({}),
     },
-    /* 18 */ {
+    /* 15 */ {
       service: W,
       scope: SCOPES.amqp,
       name: 'fulfillment.order-created process',
       kind: 5,
-      parent: 17,
+      parent: 14,
       at: [0.93, 0.06],
       attributes: amqp({ 'messaging.operation': 'process' }),
     },
-    /* 19 */ {
+    /* 16 */ {
       service: W,
       scope: W,
       name: 'fulfillOrder',
       kind: 1,
-      parent: 18,
+      parent: 15,
       at: [0.935, 0.05],
       attributes: {
         ...order,
@@ -371,63 +332,63 @@ function orderTrace(): SpanShape[] {
         'fulfillment.result': 'fulfilled',
       },
     },
-    /* 20 */ {
+    /* 17 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:BEGIN tracing_demo',
       kind: 3,
-      parent: 19,
+      parent: 16,
       at: [0.942, 0.004],
       attributes: pg('BEGIN'),
     },
-    /* 21 */ {
+    /* 18 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
       kind: 3,
-      parent: 19,
+      parent: 16,
       at: [0.947, 0.008],
       attributes: pg(
         'INSERT INTO fulfillments (order_id, message_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING',
       ),
     },
-    /* 22 */ {
+    /* 19 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
       kind: 3,
-      parent: 19,
+      parent: 16,
       at: [0.956, 0.008],
       attributes: pg(
         'INSERT INTO stock_reservations (sku, reserved) VALUES ($1, $2)\n         ON CONFLICT (sku) DO UPDATE SET reserved = stock_reservations.reserved + EXCLUDED.reserved',
       ),
     },
-    /* 23 */ {
+    /* 20 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
       kind: 3,
-      parent: 19,
+      parent: 16,
       at: [0.965, 0.008],
       attributes: pg(
         'INSERT INTO stock_reservations (sku, reserved) VALUES ($1, $2)\n         ON CONFLICT (sku) DO UPDATE SET reserved = stock_reservations.reserved + EXCLUDED.reserved',
       ),
     },
-    /* 24 */ {
+    /* 21 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:UPDATE tracing_demo',
       kind: 3,
-      parent: 19,
+      parent: 16,
       at: [0.974, 0.008],
       attributes: pg("UPDATE orders SET status = 'fulfilled' WHERE id = $1"),
     },
-    /* 25 */ {
+    /* 22 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:COMMIT tracing_demo',
       kind: 3,
-      parent: 19,
+      parent: 16,
       at: [0.983, 0.004],
       attributes: pg('COMMIT'),
     },

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AttributeProbes, probeAttributes } from './attribute-probes.js';
 
 /**
- * The redaction processor's card-number pattern in collector/otel-collector.yaml, through the
- * real collector, one value per span: card numbers as people write them are masked wherever
+ * The card-number pattern of collector/otel-collector.yaml's value masking, through the real
+ * collector, one value per span: card numbers as people write them are masked wherever
  * they appear in a value, and ids that only look numeric stay as they are. The UUIDs are
  * order ids the pattern before this test masked in part (about 1 in 790 random ones), which
  * made their traces unfindable by `{ span.order.id = "…" }`.
@@ -44,7 +44,7 @@ afterAll(async () => {
 
 const exportedValue = (value: string) => probes.exported(VALUES.indexOf(value))['order.note'];
 
-describe('the card-number pattern of the redaction processor', () => {
+describe('the card-number pattern', () => {
   it('masks every card number, alone or inside a longer value', () => {
     const digitsOf = (value: string) => value.replace(/\D/g, '');
     const leaked = CARDS.filter((card) => {
