@@ -86,7 +86,7 @@ const SCOPES = {
 };
 
 const uuid = () => randomUUID();
-const ports = { gateway: 3000, order: 3002, payment: 3003, pg: 5432, amqp: 5672 };
+const ports = { order: 3002, payment: 3003, pg: 5432, amqp: 5672 };
 
 /** @fastify/otel's SERVER span, as packages/telemetry's describeServerSpan completes it. */
 function server(path: string, extra: Record<string, Value> = {}) {
