@@ -14,7 +14,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 OTELCOL_COMPONENTS=(
   receivers:otlp
   processors:memory_limiter processors:batch processors:tail_sampling
-  processors:k8s_attributes processors:transform processors:redaction processors:attributes
+  processors:k8s_attributes processors:transform
   connectors:span_metrics connectors:service_graph connectors:forward
   exporters:otlp_grpc exporters:otlp_http exporters:load_balancing exporters:prometheus
   exporters:prometheus_remote_write exporters:debug

@@ -1,11 +1,22 @@
-{{/* memory_limiter's limits from a container's memory limit: 80 % of it, with a fifth of that as spike headroom. (dict "resources" .resources "name" "<values path>") */}}
+{{/*
+The collector's memory settings from its container's memory limit (dict "resources" .resources "name" "<values path>"):
+- memory_limiter: 80 % of it as the hard limit, a fifth of that as spike headroom; above the
+  soft limit (hard − spike) the receiver refuses data.
+- GOMEMLIMIT at that soft limit: Go's garbage collector then collects harder as the heap nears
+  the point of refusing, instead of letting garbage (GOGC=100 lets the heap grow to twice the
+  live data) trigger refusals while the live data would fit. It costs GC CPU only near the
+  limit (bench/README.md, collector-capacity).
+*/}}
 {{- define "tracing-demo.collector.memoryEnv" -}}
 {{- $limit := include "tracing-demo.mebibytes" (dict "quantity" (dig "limits" "memory" "" .resources | required (printf "%s.limits.memory is required: the collector's memory_limiter is derived from it" .name)) "name" (printf "%s.limits.memory" .name)) | int }}
 {{- $limitMiB := div (mul $limit 80) 100 }}
+{{- $spikeMiB := div $limitMiB 5 }}
 - name: OTELCOL_MEMORY_LIMIT_MIB
   value: {{ $limitMiB | quote }}
 - name: OTELCOL_MEMORY_SPIKE_LIMIT_MIB
-  value: {{ div $limitMiB 5 | quote }}
+  value: {{ $spikeMiB | quote }}
+- name: GOMEMLIMIT
+  value: {{ printf "%dMiB" (sub $limitMiB $spikeMiB) | quote }}
 {{- end }}
 
 {{/* The environment of a collector running the sampling pipeline (collector/otel-collector.yaml). */}}
