@@ -313,6 +313,7 @@ export function summarize(
     const cpu: Pick = (r) => r[name].saturated.cpuMsPerRequest?.services ?? Number.NaN;
     const collectorCpu: Pick = (r) => r[name].saturated.cpuMsPerRequest?.collector ?? Number.NaN;
     const spans: Pick = (r) => r[name].saturated.spansPerRequest ?? Number.NaN;
+    const machineCpu: Pick = (r) => r[name].saturated.cpuMsPerRequest?.machine ?? Number.NaN;
     return {
       hops: HOPS[name],
       throughput: { [traced]: of(results, traced, sat), [baseline]: of(results, baseline, sat) },
@@ -335,6 +336,10 @@ export function summarize(
       serviceCpuMs: { [traced]: of(results, traced, cpu), [baseline]: of(results, baseline, cpu) },
       serviceCpuRatio: paired(results, traced, baseline, cpu, ratio),
       collectorCpuMs: of(results, traced, collectorCpu),
+      machineCpuMs: {
+        [traced]: of(results, traced, machineCpu),
+        [baseline]: of(results, baseline, machineCpu),
+      },
       spansPerRequest: of(results, traced, spans),
     };
   };
@@ -355,6 +360,18 @@ export function summarize(
 type Summary = ReturnType<typeof summarize>;
 
 const ms = (value: number | undefined, digits = 2) => fixed(value, digits);
+
+/**
+ * What the 90% target leaves tracing: saturated, the machine's two cores are the bottleneck, so
+ * throughput follows the machine's CPU per order (OFF ÷ ON), and 90% allows tracing OFF ÷ 9 ms
+ * of CPU per order, the collector's included.
+ */
+function budgetNote(o: Summary['order']): string {
+  const on = o.machineCpuMs.on ?? Number.NaN;
+  const off = o.machineCpuMs.off ?? Number.NaN;
+  const budget = off / 9;
+  return `Saturated, the two cores bind: the machine used ${ms(on)} ms of CPU per order ON and ${ms(off)} OFF (ratio ${percent(off / on)}, measured throughput ${percent(o.throughputRatio)}). 90% leaves tracing ${ms(budget)} ms of CPU per order, everything included; it added ${ms(on - off)}, of which the collector alone ${ms(o.collectorCpuMs)} (${percent(o.collectorCpuMs / budget, 0)} of that budget) for ${fixed(o.spansPerRequest, 1)} spans.`;
+}
 const signed = (value: number | undefined, digits = 2) =>
   value === undefined || !Number.isFinite(value)
     ? undefined
@@ -468,6 +485,7 @@ export function tables(
           target(r.addedP50PerHop < 0.5),
         ],
       ],
+      notes: [budgetNote(o)],
     },
     {
       title: 'Login: POST /api/auth/login (gateway → auth, scrypt N=2^14)',

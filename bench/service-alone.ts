@@ -24,6 +24,11 @@ const VARIANTS: Variant[] = [
     env: { OTEL_SDK_DISABLED: 'true' },
   },
   { name: 'on', label: 'the project register (packages/telemetry)', env: {} },
+  {
+    name: 'http-json',
+    label: 'OTLP http/json instead of protobuf (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL)',
+    env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
+  },
   candidate(
     'with-http-server',
     "the HTTP instrumentation's SERVER span, fastify's `request` below it (before issue 9)",

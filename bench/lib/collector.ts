@@ -1,14 +1,19 @@
 /**
- * The project's collector (testkit's startCollector: the real binary, the repository's config)
- * plus what the benchmarks need on top: its pid (CPU, RSS, pinning) and its own counters.
+ * The project's collector (testkit's startCollector: the real binary, the repository's config,
+ * the chart's default memory settings) plus what the benchmarks need on top: its pid (CPU, RSS,
+ * pinning) and its own counters.
  */
+import { execFileSync } from 'node:child_process';
 import {
   type CollectorProcess,
+  repoPath,
   type Sample,
   scrape,
   startCollector,
   sumOf,
+  toolPath,
 } from '@tracing-demo/testkit';
+import { parse } from 'yaml';
 import { pidListeningOn, pinProcess } from './proc.ts';
 
 export interface BenchCollector {
@@ -70,6 +75,45 @@ export function countersFrom(samples: Sample[]): CollectorCounters {
   };
 }
 
+/** The variables the chart derives from the collector's container memory limit. */
+const CHART_MEMORY_VARIABLES = [
+  'OTELCOL_MEMORY_LIMIT_MIB',
+  'OTELCOL_MEMORY_SPIKE_LIMIT_MIB',
+  'GOMEMLIMIT',
+];
+
+let chartMemory: Record<string, string> | undefined;
+
+/**
+ * The memory settings the chart gives the collector with its default values (memory_limiter's
+ * limits and GOMEMLIMIT, from `collector.resources.limits.memory`), read from `helm template`
+ * so that the chart stays their one source: the benchmarks run the collector as it is deployed.
+ */
+export function chartCollectorMemoryEnv(): Record<string, string> {
+  if (chartMemory) return chartMemory;
+  const rendered = execFileSync(
+    toolPath('helm'),
+    [
+      'template',
+      'bench',
+      repoPath('charts/tracing-demo'),
+      '--show-only',
+      'templates/collector/deployment.yaml',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const env: { name: string; value?: string }[] =
+    parse(rendered).spec.template.spec.containers[0].env;
+  chartMemory = Object.fromEntries(
+    CHART_MEMORY_VARIABLES.map((name) => {
+      const value = env.find((variable) => variable.name === name)?.value;
+      if (value === undefined) throw new Error(`the chart's collector sets no ${name}`);
+      return [name, value];
+    }),
+  );
+  return chartMemory;
+}
+
 export async function startBenchCollector(options: {
   tempoUrl: string;
   encoding?: 'proto' | 'json';
@@ -85,6 +129,7 @@ export async function startBenchCollector(options: {
     env: {
       TEMPO_OTLP_HTTP_ENDPOINT: options.tempoUrl,
       TEMPO_OTLP_ENCODING: options.encoding ?? 'proto',
+      ...chartCollectorMemoryEnv(),
       ...options.env,
     },
     logFile: options.logFile,
