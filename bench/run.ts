@@ -16,10 +16,11 @@ import { overhead } from './overhead.ts';
 import { overheadCandidates } from './overhead-candidates.ts';
 import { samplingEconomy } from './sampling-economy.ts';
 import { serviceAlone } from './service-alone.ts';
+import { spanFloor } from './span-floor.ts';
 import { timeToVisibility } from './time-to-visibility.ts';
 
 /** What `node bench/run.ts` runs; the others only when named. */
-const DEFAULT = [overhead, collectorCapacity, samplingEconomy, timeToVisibility];
+const DEFAULT = [overhead, spanFloor, collectorCapacity, samplingEconomy, timeToVisibility];
 const ALL: Benchmark[] = [...DEFAULT, overheadCandidates, serviceAlone];
 
 const args = process.argv.slice(2);

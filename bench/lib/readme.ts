@@ -12,6 +12,7 @@ const ORDER = [
   'overhead',
   'overhead-candidates',
   'service-alone',
+  'span-floor',
   'collector-capacity',
   'sampling-economy',
   'time-to-visibility',
