@@ -10,6 +10,7 @@
  * Variants: spans made and batched, dropped at the exporter; the same plus the protobuf encoding.
  * Their sum times the spans of an order is the least tracing can cost a service per order.
  */
+import { readFileSync } from 'node:fs';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import {
@@ -18,7 +19,7 @@ import {
   type SpanExporter,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { type Benchmark, fixed } from './lib/report.ts';
+import { type Benchmark, fixed, resultPath } from './lib/report.ts';
 import { median } from './lib/stats.ts';
 
 const SETTINGS = {
@@ -29,8 +30,18 @@ const SETTINGS = {
 /** Spans per chunk between yields: about what a service makes for a handful of requests. */
 const CHUNK = 64;
 
-/** An order's spans per trace in the `overhead` runs (bench/README.md), for the floor per order. */
-const SPANS_PER_ORDER = 23.3;
+/**
+ * Spans per order as the last full `overhead` run counted them (it runs first in `node
+ * bench/run.ts`), for the floor per order; undefined before there is one.
+ */
+function spansPerOrder(): number | undefined {
+  try {
+    const overhead = JSON.parse(readFileSync(resultPath('overhead', false), 'utf8'));
+    return overhead.data.summary.order.spansPerRequest;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A pg query span's attributes, with values of the services' sizes. */
 const ATTRIBUTES = {
@@ -148,13 +159,11 @@ export const spanFloor: Benchmark = {
     const perSpan = (name: string) =>
       median(rounds.filter((r) => r.variant === name).map((r) => r.cpuUsPerSpan));
     const floor = perSpan('encoded');
+    const spans = spansPerOrder();
+    const perOrder = (usPerSpan: number) =>
+      spans === undefined ? undefined : fixed((usPerSpan * spans) / 1000, 2);
     return {
-      settings: {
-        ...settings,
-        chunk: CHUNK,
-        spansPerOrder: SPANS_PER_ORDER,
-        attributes: ATTRIBUTES,
-      },
+      settings: { ...settings, chunk: CHUNK, spansPerOrder: spans, attributes: ATTRIBUTES },
       data: { rounds },
       tables: [
         {
@@ -163,21 +172,21 @@ export const spanFloor: Benchmark = {
             'variant',
             'change',
             'CPU µs per span',
-            `per order (${SPANS_PER_ORDER} spans), ms`,
+            `per order (${fixed(spans, 1) ?? 'no overhead result yet'} spans), ms`,
           ],
           rows: VARIANTS.map((v) => [
             v.name,
             v.label,
             fixed(perSpan(v.name), 2),
-            fixed((perSpan(v.name) * SPANS_PER_ORDER) / 1000, 2),
+            perOrder(perSpan(v.name)),
           ]),
           notes: [
-            'CPU of this process (process.cpuUsage) from the first span of the round to the end of the last export, divided by the spans made; every span made was exported. The services add their instrumentations (wrapping, attribute extraction, context propagation) and the HTTP export on top.',
+            'CPU of this process (process.cpuUsage) from the first span of the round to the end of the last export, divided by the spans made; every span made was exported. Spans per order are those of the last full `overhead` run. The services add their instrumentations (wrapping, attribute extraction, context propagation) and the HTTP export on top.',
           ],
         },
       ],
       summary: [
-        `the SDK alone costs ${fixed(floor, 1)} µs of CPU per span with its protobuf encoding: ${fixed((floor * SPANS_PER_ORDER) / 1000, 2)} ms for an order's ${SPANS_PER_ORDER} spans, before any instrumentation`,
+        `the SDK alone costs ${fixed(floor, 1)} µs of CPU per span with its protobuf encoding${spans === undefined ? '' : `: ${perOrder(floor)} ms for an order's ${fixed(spans, 1)} spans`}, before any instrumentation`,
       ],
     };
   },
