@@ -361,6 +361,11 @@ type Summary = ReturnType<typeof summarize>;
 
 const ms = (value: number | undefined, digits = 2) => fixed(value, digits);
 
+const signed = (value: number | undefined, digits = 2) =>
+  value === undefined || !Number.isFinite(value)
+    ? undefined
+    : `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+
 /**
  * What the 90% target leaves tracing: saturated, the machine's two cores are the bottleneck, so
  * throughput follows the machine's CPU per order (OFF ÷ ON), and 90% allows tracing OFF ÷ 9 ms
@@ -372,10 +377,6 @@ function budgetNote(o: Summary['order']): string {
   const budget = off / 9;
   return `Saturated, the two cores bind: the machine used ${ms(on)} ms of CPU per order ON and ${ms(off)} OFF (ratio ${percent(off / on)}, measured throughput ${percent(o.throughputRatio)}). 90% leaves tracing ${ms(budget)} ms of CPU per order, everything included; it added ${ms(on - off)}, of which the collector alone ${ms(o.collectorCpuMs)} (${percent(o.collectorCpuMs / budget, 0)} of that budget) for ${fixed(o.spansPerRequest, 1)} spans.`;
 }
-const signed = (value: number | undefined, digits = 2) =>
-  value === undefined || !Number.isFinite(value)
-    ? undefined
-    : `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 
 export function tables(
   summary: Summary,

@@ -1,6 +1,7 @@
 import {
   newSpanId,
   newTraceId,
+  postTraces,
   type SamplingCollector,
   startSamplingCollector,
   waitFor,
@@ -64,12 +65,7 @@ beforeAll(async () => {
       },
     ],
   };
-  const response = await fetch(`${sampling.collector.otlpHttpUrl}/v1/traces`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  expect(response.status).toBe(200);
+  expect(await postTraces(sampling.collector.otlpHttpUrl, request)).toBe(200);
   await waitFor('the planted trace to be exported', () => sampling.tempo.trace(traceId).length > 0);
 });
 

@@ -23,6 +23,7 @@ export {
   lateChild,
   newSpanId,
   newTraceId,
+  postTraces,
   type SyntheticSpan,
   sendSpans,
   syntheticTrace,

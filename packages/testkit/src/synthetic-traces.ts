@@ -124,11 +124,16 @@ export function toOtlp(spans: SyntheticSpan[]): object {
 }
 
 /** POSTs spans to an OTLP/HTTP receiver as JSON; returns the HTTP status. */
-export async function sendSpans(otlpHttpUrl: string, spans: SyntheticSpan[]): Promise<number> {
+export function sendSpans(otlpHttpUrl: string, spans: SyntheticSpan[]): Promise<number> {
+  return postTraces(otlpHttpUrl, toOtlp(spans));
+}
+
+/** POSTs an OTLP/JSON trace export request as it is (any shape a test needs); the HTTP status. */
+export async function postTraces(otlpHttpUrl: string, request: object): Promise<number> {
   const response = await fetch(`${otlpHttpUrl}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(toOtlp(spans)),
+    body: JSON.stringify(request),
   });
   await response.arrayBuffer();
   return response.status;
