@@ -62,6 +62,11 @@ describe('usage', () => {
       /Usage: tracing-demo verify/,
     ],
     [
+      ['verify', '--no-tempo', '--tempo-url', 'http://tempo:3200'],
+      /--no-tempo means there is no Tempo; --tempo-url names one/,
+      /Usage: tracing-demo verify/,
+    ],
+    [
       ['verify', '--timeout', 'forever'],
       /--timeout wants a duration/,
       /Usage: tracing-demo verify/,

@@ -125,6 +125,22 @@ describe('tracing-demo verify', () => {
     expect(lines.at(-2)).toMatch(/^✓ local stack verified in \d+\.\d s$/);
   });
 
+  it('with --no-tempo (a release without Tempo) places the order and skips the trace, exit 0', async () => {
+    // Nothing listens on a free port: asking Tempo there would fail the run.
+    const { io, captured } = captureIo({ TEMPO_URL: `http://127.0.0.1:${await freePort()}` });
+    expect(await run(['verify', '--local', '--gateway-url', gatewayUrl, '--no-tempo'], io)).toBe(0);
+    const lines = captured.out.split('\n');
+    expect(lines[2]).toMatch(
+      new RegExp(`^✓ gateway reachable: gateway ${gatewayUrl} \\(\\d+\\.\\d s\\)$`),
+    );
+    expect(lines[3]).toMatch(
+      /^✓ order placed: as alice@example\.com: order [0-9a-f-]{36} \(201\) /,
+    );
+    expect(lines[4]).toBe('- trace in Tempo: skipped (--no-tempo)');
+    expect(lines[5]).toMatch(/^✓ local stack verified without its trace in \d+\.\d s$/);
+    expect(captured.err).toBe('');
+  });
+
   it('a failing step ends verify with its reason in one line, exit 1', async () => {
     const { io, captured } = captureIo();
     const args = [

@@ -27,6 +27,8 @@ Options:
                        e.g. http://tracing-demo-api-gateway:3000 from inside the cluster
   --tempo-url URL      reach Tempo here instead of port-forwarding,
                        e.g. http://tracing-demo-tempo:3200
+  --no-tempo           the release has no Tempo to ask (tempo.enabled=false without
+                       tempo.external.url): step 2 checks the gateway only, step 4 is skipped
   --local              the local stack (make local), not Kubernetes: skips step 1; the URLs
                        default to GATEWAY_URL / TEMPO_URL or http://127.0.0.1:3000 / :3200
   --email ADDRESS      log in as (default: the first of DEMO_USERS="email:password,…" if set,
@@ -53,6 +55,7 @@ export const verifyCommand: Command = {
         release: { type: 'string' },
         'gateway-url': { type: 'string' },
         'tempo-url': { type: 'string' },
+        'no-tempo': { type: 'boolean' },
         local: { type: 'boolean' },
         email: { type: 'string' },
         password: { type: 'string' },
@@ -71,6 +74,9 @@ export const verifyCommand: Command = {
     const local = values.local === true;
     if (local && values.namespace !== undefined)
       throw new UsageError('--namespace means Kubernetes; --local means no Kubernetes', usage);
+    const noTempo = values['no-tempo'] === true;
+    if (noTempo && values['tempo-url'] !== undefined)
+      throw new UsageError('--no-tempo means there is no Tempo; --tempo-url names one', usage);
     const url = (flag: string, value: string | undefined) =>
       value === undefined ? undefined : parseUrl(flag, value, usage);
     const fromEnv = (name: 'gateway' | 'tempo') => {
@@ -81,7 +87,7 @@ export const verifyCommand: Command = {
     let tempoUrl = url('--tempo-url', values['tempo-url']);
     if (local) {
       gatewayUrl ??= fromEnv('gateway');
-      tempoUrl ??= fromEnv('tempo');
+      if (!noTempo) tempoUrl ??= fromEnv('tempo');
     }
     const width =
       values.width === undefined ? undefined : parsePositiveInt('--width', values.width, usage);
@@ -91,6 +97,7 @@ export const verifyCommand: Command = {
         namespace: values.namespace,
         gatewayUrl,
         tempoUrl,
+        noTempo,
         local,
         credentials: {
           email: values.email ?? demoUser(io.env).email,
