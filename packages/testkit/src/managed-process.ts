@@ -7,7 +7,7 @@ export interface ManagedProcess {
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   running(): boolean;
-  /** SIGTERM, then SIGKILL after 15 s; resolves with the exit code. */
+  /** SIGTERM, then SIGKILL after the grace (15 s by default); resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -15,7 +15,7 @@ export interface ManagedProcess {
 export function spawnManaged(
   command: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; logFile?: string },
+  options: { env: NodeJS.ProcessEnv; cwd?: string; logFile?: string; stopGraceMs?: number },
 ): ManagedProcess {
   const child: ChildProcess = spawn(command, args, {
     env: options.env,
@@ -39,7 +39,7 @@ export function spawnManaged(
     async stop() {
       if (running()) {
         child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        const killer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs ?? 15_000);
         await exited;
         clearTimeout(killer);
       }
