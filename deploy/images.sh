@@ -37,6 +37,18 @@ build() {
   tag="dev-${id:0:12}"
   "${ENGINE[@]}" tag "$image:dev" "$image:$tag"
   echo "$key $image $tag" >>"$recorded"
+  untag_older "$image" "$tag"
+}
+
+# untag_older IMAGE TAG: every other content tag of IMAGE goes, or each change would leave one
+# more image behind in the local store. kind's nodes and the node cluster hold copies of their
+# own; a running pod keeps its image there.
+untag_older() {
+  local image="$1" keep="$2" old
+  for old in $("${ENGINE[@]}" images --format '{{.Tag}}' "$image"); do
+    [[ $old == dev-* && $old != "$keep" ]] || continue
+    "${ENGINE[@]}" rmi "$image:$old" >/dev/null || deploy_log "kept $image:$old (still in use)"
+  done
 }
 
 while read -r service port; do
