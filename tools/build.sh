@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Build the real backend programs (OpenTelemetry Collector, Tempo, Prometheus,
+# Build the real backend programs (OpenTelemetry Collector, Jaeger v2, Prometheus,
 # promtool, Helm + helm-unittest, kubeconform + offline schemas, Tilt) from their
 # Go modules into a cache keyed by version:
 #
 #   ${TRACING_DEMO_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tracing-demo/tools}/<name>-v<version>/bin/
 #
-# Usage: tools/build.sh [tool...]       tools: ocb otelcol tempo prometheus
+# Usage: tools/build.sh [tool...]       tools: ocb otelcol jaeger prometheus
 #                                       helm-unittest helm k8s-schemas kubeconform tilt
 #        tools/build.sh cluster         the local test cluster's programs, never built by default:
 #                                       etcd kube-apiserver kubectl kube-controller-manager
@@ -168,11 +168,11 @@ build_otelcol() {
   mv "$src/otelcol" "$1/bin/otelcol"
 }
 
-build_tempo() {
-  local v="main-${TEMPO_REVISION:0:7}"
-  build_wrapped tempo github.com/grafana/tempo "v$TEMPO_VERSION" "$1/bin" \
-    "$GO_LDFLAGS_BASE -X main.Version=$v -X main.Branch=main -X main.Revision=$TEMPO_REVISION" \
-    cmd/tempo
+build_jaeger() {
+  local jv=github.com/jaegertracing/jaeger/internal/version
+  build_wrapped jaeger github.com/jaegertracing/jaeger "v$JAEGER_VERSION" "$1/bin" \
+    "$GO_LDFLAGS_BASE -X $jv.latestVersion=v$JAEGER_RELEASE -X $jv.commitSHA=v$JAEGER_VERSION -X $jv.date=module" \
+    cmd/jaeger
 }
 
 build_prometheus() {

@@ -15,7 +15,7 @@ TOOLS_RECIPE_REV=1
 
 # Every tool, in build order (dependencies first).
 # shellcheck disable=SC2034 # used by the scripts that source this file
-ALL_TOOLS=(ocb otelcol tempo prometheus helm-unittest helm k8s-schemas kubeconform tilt)
+ALL_TOOLS=(ocb otelcol jaeger prometheus helm-unittest helm k8s-schemas kubeconform tilt)
 # The local Kubernetes test cluster (cluster/, `make cluster-tools`): NOT in ALL_TOOLS, so
 # `make tools` / `make tools-check` never build or check them; `tools/build.sh cluster` does.
 # shellcheck disable=SC2034
@@ -28,7 +28,7 @@ tools_die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
 tool_version() {
   case "$1" in
     ocb | otelcol) echo "$OTELCOL_VERSION" ;;
-    tempo) echo "$TEMPO_VERSION" ;;
+    jaeger) echo "$JAEGER_VERSION" ;;
     prometheus) echo "$PROMETHEUS_VERSION" ;;
     helm) echo "$HELM_VERSION" ;;
     helm-unittest) echo "$HELM_UNITTEST_VERSION" ;;
@@ -50,7 +50,7 @@ tool_bins() {
   case "$1" in
     ocb) echo ocb ;;
     otelcol) echo otelcol ;;
-    tempo) echo tempo ;;
+    jaeger) echo jaeger ;;
     prometheus) echo "prometheus promtool" ;;
     helm) echo helm ;;
     helm-unittest) echo untt ;;
@@ -67,7 +67,7 @@ tool_of_bin() {
   case "$1" in
     ocb | builder) echo ocb ;;
     otelcol) echo otelcol ;;
-    tempo) echo tempo ;;
+    jaeger) echo jaeger ;;
     prometheus | promtool) echo prometheus ;;
     helm) echo helm ;;
     untt | helm-unittest) echo helm-unittest ;;
@@ -85,7 +85,7 @@ tool_key() {
   local t="$1" extra=""
   case "$t" in
     otelcol) extra="manifest=$(sha256sum "$REPO_ROOT/collector/builder.yaml" | cut -d' ' -f1)" ;;
-    tempo) extra="revision=$TEMPO_REVISION" ;;
+    jaeger) extra="release=$JAEGER_RELEASE" ;;
     prometheus) extra="module=v$PROMETHEUS_MODULE_VERSION" ;;
     k8s-schemas) extra="kubernetes-validate=$KUBERNETES_VALIDATE_VERSION" ;;
     kube-router) ;; # not part of k8s.io/kubernetes (the kube-* case below)

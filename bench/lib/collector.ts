@@ -127,8 +127,8 @@ export async function startBenchCollector(options: {
   const collector = await startCollector({
     configs: ['collector/otel-collector.yaml', ...(options.overlays ?? [])],
     env: {
-      TEMPO_OTLP_HTTP_ENDPOINT: options.tempoUrl,
-      TEMPO_OTLP_ENCODING: options.encoding ?? 'proto',
+      TRACES_OTLP_HTTP_ENDPOINT: options.tempoUrl,
+      TRACES_OTLP_ENCODING: options.encoding ?? 'proto',
       ...chartCollectorMemoryEnv(),
       ...options.env,
     },

@@ -47,7 +47,7 @@ export async function probeAttributes(sets: ProbeAttributes[]): Promise<Attribut
     const spans = [span(rootId, {}), ...probes];
     const status = await sendSpans(sampling.collector.otlpHttpUrl, spans);
     if (status !== 200) throw new Error(`the collector answered ${status} to the probes`);
-    const sink = sampling.tempo;
+    const sink = sampling.store;
     await waitFor(
       'the probe trace to be exported',
       () => sink.trace(traceId).length === spans.length,

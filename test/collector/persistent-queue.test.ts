@@ -19,8 +19,8 @@ afterAll(() => rmSync(queueDir, { recursive: true, force: true }));
 it('keeps sampled traces through a Tempo outage and a collector restart (file_storage queue)', async () => {
   const tempoPort = await freePort();
   const env = {
-    TEMPO_OTLP_HTTP_ENDPOINT: `http://127.0.0.1:${tempoPort}`,
-    TEMPO_OTLP_ENCODING: 'json',
+    TRACES_OTLP_HTTP_ENDPOINT: `http://127.0.0.1:${tempoPort}`,
+    TRACES_OTLP_ENCODING: 'json',
     SAMPLING_WAIT_AFTER_ROOT: '1s',
   };
   const errors = Array.from({ length: 10 }, () => syntheticTrace({ error: true }));

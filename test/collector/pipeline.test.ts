@@ -64,7 +64,7 @@ beforeAll(async () => {
     SAMPLING_SLOW_THRESHOLD_MS: '1000',
     SPAN_METRICS_FLUSH_INTERVAL: '1s',
   });
-  ({ collector, tempo: sink } = sampling);
+  ({ collector, store: sink } = sampling);
 
   // Secrets ride in attributes the allow-list keeps (their values must be masked) and in ones
   // it does not (they must be dropped).

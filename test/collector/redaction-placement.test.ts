@@ -66,7 +66,7 @@ beforeAll(async () => {
     ],
   };
   expect(await postTraces(sampling.collector.otlpHttpUrl, request)).toBe(200);
-  await waitFor('the planted trace to be exported', () => sampling.tempo.trace(traceId).length > 0);
+  await waitFor('the planted trace to be exported', () => sampling.store.trace(traceId).length > 0);
 });
 
 afterAll(async () => {
@@ -75,12 +75,12 @@ afterAll(async () => {
 
 describe('secret-looking values', () => {
   it('are masked in the span, its events and its scope before the span is stored', () => {
-    const [span] = sampling.tempo.trace(traceId);
+    const [span] = sampling.store.trace(traceId);
     expect(span?.attributes['payment.note']).toBe('****');
     expect(span?.events.map((e) => e.attributes['exception.message'])).toEqual([
       'card **** of **** declined',
     ]);
-    const stored = sampling.tempo.rawBodies.join('\n');
+    const stored = sampling.store.rawBodies.join('\n');
     expect(stored).not.toContain(EMAIL);
     expect(stored).not.toContain(CARD);
   });

@@ -53,7 +53,7 @@ it('keeps every error trace whole, each on exactly one sampler', async () => {
   }
 
   const where = (trace: SyntheticSpan[]) =>
-    samplers.map(({ tempo }) => tempo.trace(trace[0]?.traceId as string).length);
+    samplers.map(({ store }) => store.trace(trace[0]?.traceId as string).length);
   await waitFor(
     'every error trace exported complete',
     () => errors.every((t) => where(t).some((n) => n === 6)),
@@ -69,7 +69,7 @@ it('keeps every error trace whole, each on exactly one sampler', async () => {
   // on one sampler and been dropped or exported in part there.
   for (const trace of normal) expect(where(trace)).toEqual([0, 0]);
 
-  const perSampler = samplers.map(({ tempo }) => new Set(tempo.spans.map((s) => s.traceId)).size);
+  const perSampler = samplers.map(({ store }) => new Set(store.spans.map((s) => s.traceId)).size);
   console.log(`error traces per sampler: ${perSampler.join(' / ')}`);
   expect(perSampler.every((n) => n > 0)).toBe(true);
 

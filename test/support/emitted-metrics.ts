@@ -96,7 +96,7 @@ async function normalTraffic(): Promise<Sample[]> {
 async function tempoUnreachable(): Promise<Sample[]> {
   const collector = await startCollector({
     configs: ['collector/otel-collector.yaml'],
-    env: { ...FAST, TEMPO_OTLP_HTTP_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
+    env: { ...FAST, TRACES_OTLP_HTTP_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
   });
   try {
     // Error traces are always sampled, so they all go to the (missing) Tempo.

@@ -82,8 +82,8 @@ async function startCollectorOnce(options: CollectorOptions): Promise<CollectorP
 
 export interface SamplingCollector {
   collector: CollectorProcess;
-  /** Where the collector sends what it samples, in Tempo's place. */
-  tempo: OtlpSink;
+  /** Where the collector sends what it samples, in the trace store's place. */
+  store: OtlpSink;
   stop(): Promise<void>;
 }
 
@@ -91,22 +91,22 @@ export interface SamplingCollector {
 export async function startSamplingCollector(
   env: Record<string, string> = {},
 ): Promise<SamplingCollector> {
-  const tempo = await startOtlpSink();
+  const store = await startOtlpSink();
   try {
     const collector = await startCollector({
       configs: ['collector/otel-collector.yaml'],
-      env: { TEMPO_OTLP_HTTP_ENDPOINT: tempo.url, TEMPO_OTLP_ENCODING: 'json', ...env },
+      env: { TRACES_OTLP_HTTP_ENDPOINT: store.url, TRACES_OTLP_ENCODING: 'json', ...env },
     });
     return {
       collector,
-      tempo,
+      store,
       async stop() {
         await collector.stop();
-        await tempo.close();
+        await store.close();
       },
     };
   } catch (error) {
-    await tempo.close();
+    await store.close();
     throw error;
   }
 }

@@ -29,7 +29,7 @@ export {
   syntheticTrace,
   TOPOLOGY,
 } from './synthetic-traces.js';
-export { startTempo, type TempoProcess } from './tempo.js';
+export { type JaegerOptions, type JaegerProcess, startJaeger } from './jaeger.js';
 export { repoPath, toolPath } from './tools.js';
 export { ancestors, renderTree } from './trace-tree.js';
 export { waitFor } from './wait.js';

@@ -27,7 +27,7 @@ The collector's memory settings from its container's memory limit (dict "resourc
 {{- include "tracing-demo.collector.memoryEnv" (dict "resources" $c.resources "name" "collector.resources") }}
 - name: OTELCOL_QUEUE_DIR
   value: /var/lib/otelcol/queue
-- name: TEMPO_OTLP_HTTP_ENDPOINT
+- name: TRACES_OTLP_HTTP_ENDPOINT
   value: {{ include "tracing-demo.tempoOtlpEndpoint" . | quote }}
 - name: SAMPLING_BASELINE_PERCENT
   value: {{ $c.sampling.baselinePercent | quote }}
