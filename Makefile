@@ -5,7 +5,7 @@ NPM := npm --loglevel=error
 
 .PHONY: help deps build lint format test test-e2e local local-down bench clean
 
-# `make tools` / `make tools-check`: the real collector, Tempo, Prometheus, Helm, … built from
+# `make tools` / `make tools-check`: the real collector, Jaeger, Prometheus, Helm, … built from
 # their Go modules into a cache keyed by version (tools/README.md).
 include tools/tools.mk
 include deploy/kind.mk

@@ -2,7 +2,8 @@
 # `make tools-check`: assert that every tool built by tools/build.sh runs, reports
 # the version pinned in tools/versions.env and does the job the project needs it
 # for (collector components, helm-unittest plugin, offline kubeconform, Tilt
-# evaluating a Tiltfile without a cluster). Prints a table and a closing
+# evaluating a Tiltfile without a cluster), and that every Go module they link has a
+# permissive licence (tools/licenses.py). Prints a table and a closing
 # "N passed, N failed" line; exits non-zero on any failure. Builds nothing.
 set -euo pipefail
 
@@ -75,7 +76,7 @@ fi
 check_version ocb "$(bin ocb)" "v$OTELCOL_VERSION" version
 OTELCOL="$(bin otelcol)"
 check_version otelcol "$OTELCOL" "version $OTELCOL_VERSION" --version
-check_version tempo "$(bin tempo)" "version main-${TEMPO_REVISION:0:7}" --version
+check_version jaeger "$(bin jaeger)" "jaeger version v$JAEGER_RELEASE" --version
 check_version prometheus "$(bin prometheus)" "version $PROMETHEUS_VERSION" --version
 check_version promtool "$(bin promtool)" "version $PROMETHEUS_VERSION" --version
 HELM="$(bin helm)"
@@ -182,6 +183,14 @@ elif offline "$KUBECONFORM" -strict "$T/bad.yaml" >"$T/kc-bad.txt" 2>&1 ||
   bad "kubeconform schemas" "$want" "unknown field not rejected: $(first <"$T/kc-bad.txt")"
 else
   ok "kubeconform schemas" "$want" "$(grep -o 'Valid: [0-9]*' "$T/kc-good.txt"), unknown field rejected"
+fi
+
+# --- every linked Go module under a permissive licence, tools/LICENSES.md current ---
+if python3 "$TOOLS_SRC_DIR/licenses.py" --check >"$T/licenses.txt" 2>&1; then
+  ok "licences" "no copyleft/unknown, no drift" "$(tail -n1 "$T/licenses.txt" | cut -c1-52)"
+else
+  bad "licences" "no copyleft/unknown, no drift" "$(tail -n1 "$T/licenses.txt" | cut -c1-52)"
+  sed 's/^/  /' "$T/licenses.txt" >&2
 fi
 
 # --- tilt evaluates a Tiltfile without a cluster ---------------------------------

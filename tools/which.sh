@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Print the absolute path of a pinned tool binary built by tools/build.sh.
 #
-#   tools/which.sh NAME     NAME: otelcol tempo prometheus promtool helm untt kubeconform
+#   tools/which.sh NAME     NAME: otelcol jaeger prometheus promtool helm untt kubeconform
 #                                 tilt ocb k8s-schemas (prints the schema dir)
 #   tools/which.sh --env    print `export` lines for a shell: eval "$(tools/which.sh --env)"
 #   tools/which.sh --dir    print the cache root
