@@ -4,6 +4,8 @@
     python3 tools/licenses.py --check   fail on a forbidden or unknown licence, or on drift
                                         between tools/LICENSES.md and the built binaries
     python3 tools/licenses.py --write   regenerate tools/LICENSES.md
+    python3 tools/licenses.py --identify FILE...   the licence each file's text names, and
+                                        whether it is allowed (exit 1 if any is not)
 
 Modules come from `go version -m` of each binary (replacements followed); each licence is read
 from the module's files in the Go module cache (`go mod download` fetches a missing one) and
@@ -161,7 +163,20 @@ def render(table):
     return "\n".join(lines) + "\n"
 
 
+def identify_files(paths):
+    rejected = 0
+    for path in paths:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lic = identify(f.read()) or "unknown"
+        allowed = lic in ALLOWED
+        rejected += not allowed
+        print(f"{path}\t{lic}\t{'allowed' if allowed else 'forbidden'}")
+    return 1 if rejected else 0
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--identify":
+        sys.exit(identify_files(sys.argv[2:]))
     mode = sys.argv[1] if len(sys.argv) == 2 else ""
     if mode not in ("--check", "--write"):
         sys.exit(__doc__.strip().split("\n\n")[1])
