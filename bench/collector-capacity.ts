@@ -184,7 +184,7 @@ export async function capacityRun(
     // decide the next one, and each step's peak RSS is its own.
     const tryRate = async (rate: number) => {
       const collector = await startBenchCollector({
-        tempoUrl: sink.url,
+        tracesUrl: sink.url,
         overlays: options.overlays,
         env: { GOMAXPROCS: '1', ...options.env },
         cpus: COLLECTOR_CPU,
@@ -247,7 +247,7 @@ async function compareCandidates(
     for (let round = 0; round < settings.candidateRounds; round++) {
       for (const candidate of round % 2 === 0 ? chosen : [...chosen].reverse()) {
         const collector = await startBenchCollector({
-          tempoUrl: sink.url,
+          tracesUrl: sink.url,
           overlays: candidate.overlays,
           env: { GOMAXPROCS: '1' },
           cpus: COLLECTOR_CPU,

@@ -1,7 +1,8 @@
 /**
  * Time to visibility: from the moment a client has an order's response to the moment its trace
- * can be fetched from Tempo by id, through the whole pipeline (the services' SDK batch
- * processor → the collector with the config's real tail-sampling waits → batch → Tempo). Two
+ * can be fetched from Jaeger by id, through the whole pipeline (the services' SDK batch
+ * processor → the collector with the config's real tail-sampling waits → batch → Jaeger, whose
+ * own batch processor writes to badger). Two
  * variants separate the SDK's share from the collector's: the SDK default export delay (5 s,
  * what the services run with unless OTEL_BSP_SCHEDULE_DELAY is set) and 500 ms (make run's).
  *
@@ -11,14 +12,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDatabase, startPostgres, startRabbitMq, startTempo } from '@tracing-demo/testkit';
+import type { TraceStore } from '@tracing-demo/cli';
+import { createDatabase, startJaeger, startPostgres, startRabbitMq } from '@tracing-demo/testkit';
 import { type BenchCollector, startBenchCollector } from './lib/collector.ts';
+import { jaegerStore, traceById } from './lib/jaeger.ts';
 import { percentile } from './lib/load.ts';
 import { loadAverage } from './lib/proc.ts';
 import { type Benchmark, fixed, type Table } from './lib/report.ts';
 import { login, newSigningKey, startAppStack } from './lib/stack.ts';
 import { sleep } from './lib/stats.ts';
-import { traceById } from './lib/tempo-client.ts';
 import { orderTraffic, type SentRequest, TraceIdsFromLog } from './lib/traffic.ts';
 
 const SETTINGS = {
@@ -60,7 +62,7 @@ function stats(values: number[]) {
 }
 
 async function watch(
-  tempoUrl: string,
+  store: TraceStore,
   logs: TraceIdsFromLog,
   request: SentRequest,
   settings: (typeof SETTINGS)['full'],
@@ -72,7 +74,7 @@ async function watch(
   for (;;) {
     const elapsed = Date.now() - request.endedAt;
     if (elapsed > settings.giveUpMs) return observation;
-    const trace = await traceById(tempoUrl, traceId).catch(() => undefined);
+    const trace = await traceById(store, traceId).catch(() => undefined);
     if (trace) {
       observation.firstVisibleMs ??= Date.now() - request.endedAt;
       observation.polls.push([Date.now() - request.endedAt, trace.spans]);
@@ -88,7 +90,7 @@ async function watch(
 async function runVariant(
   variant: (typeof VARIANTS)[number],
   collector: BenchCollector,
-  tempoUrl: string,
+  store: TraceStore,
   infra: { databaseUrl: string; amqpUrl: string; logDir: string },
   settings: (typeof SETTINGS)['full'],
   log: (message: string) => void,
@@ -109,7 +111,7 @@ async function runVariant(
     const logs = new TraceIdsFromLog(join(infra.logDir, `api-gateway.${variant.name}.log`));
     const watches: Promise<Observation>[] = [];
     log(
-      `${variant.name}: ${settings.rate} orders/s for ${settings.seconds} s, watching 1 trace in ${settings.measureEvery} in Tempo…`,
+      `${variant.name}: ${settings.rate} orders/s for ${settings.seconds} s, watching 1 trace in ${settings.measureEvery} in Jaeger…`,
     );
     const sent = await orderTraffic({
       gatewayUrl: stack.gateway.url,
@@ -119,7 +121,7 @@ async function runVariant(
       prefix: `ttv-${variant.name}`,
       onResponse: (request) => {
         if (request.index % settings.measureEvery === 0 && request.status === 201) {
-          watches.push(watch(tempoUrl, logs, request, settings));
+          watches.push(watch(store, logs, request, settings));
         }
       },
     });
@@ -128,7 +130,7 @@ async function runVariant(
     await sleep(3000);
     for (const observation of observations) {
       if (!observation.traceId) continue;
-      const final = await traceById(tempoUrl, observation.traceId);
+      const final = await traceById(store, observation.traceId);
       observation.finalSpans = final?.spans ?? 0;
       const complete = observation.polls.find(([, spans]) => spans >= observation.finalSpans);
       observation.completeMs = complete?.[0];
@@ -170,19 +172,20 @@ async function runVariant(
 
 export const timeToVisibility: Benchmark = {
   name: 'time-to-visibility',
-  description: "p50/p95 from a request's end to its trace by id in Tempo, full pipeline",
+  description: "p50/p95 from a request's end to its trace by id in Jaeger, full pipeline",
   async run({ quick, log, workDir }) {
     const settings = quick ? SETTINGS.quick : SETTINGS.full;
     const logDir = join(workDir, 'logs');
     mkdirSync(logDir, { recursive: true });
-    log('starting PostgreSQL, RabbitMQ, Tempo, the collector…');
+    log('starting PostgreSQL, RabbitMQ, Jaeger, the collector…');
     const [postgres, rabbit] = await Promise.all([startPostgres(), startRabbitMq()]);
     const stoppers: (() => Promise<unknown>)[] = [() => rabbit.destroy(), () => postgres.stop()];
     try {
-      const tempo = await startTempo({}, { logFile: join(workDir, 'tempo.log') });
-      stoppers.unshift(() => tempo.stop());
+      const jaeger = await startJaeger({ logFile: join(workDir, 'jaeger.log') });
+      stoppers.unshift(() => jaeger.stop());
+      const store = jaegerStore(jaeger.url);
       const collector = await startBenchCollector({
-        tempoUrl: tempo.otlpHttpUrl,
+        tracesUrl: jaeger.otlpHttpUrl,
         env: { SAMPLING_BASELINE_PERCENT: '100' },
         logFile: join(workDir, 'otelcol.log'),
       });
@@ -194,7 +197,7 @@ export const timeToVisibility: Benchmark = {
           await runVariant(
             variant,
             collector,
-            tempo.url,
+            store,
             { databaseUrl, amqpUrl: rabbit.url, logDir },
             settings,
             log,
@@ -203,7 +206,7 @@ export const timeToVisibility: Benchmark = {
       }
       const tables: Table[] = [
         {
-          title: `Response → trace by id in Tempo, ${settings.rate} orders/s, 1 trace in ${settings.measureEvery} watched (trace by id polled every ${settings.pollMs} ms)`,
+          title: `Response → trace by id in Jaeger, ${settings.rate} orders/s, 1 trace in ${settings.measureEvery} watched (trace by id polled every ${settings.pollMs} ms)`,
           columns: [
             'SDK export',
             'traces',
@@ -231,7 +234,7 @@ export const timeToVisibility: Benchmark = {
             r.pipeline.loadAverage.map((l) => l.toFixed(1)).join(' → '),
           ]),
           notes: [
-            'Where the time goes, from the settings: the SDK holds a span up to OTEL_BSP_SCHEDULE_DELAY (uniform 0–5 s by default, 0–0.5 s at 500) unless 512 spans fill a batch first; the sampler decides decision_wait_after_root_received (2 s) after the root span arrives, on its 1 s decision tick (0–1 s more); the batch processor before the Tempo exporter sends after 1 s or 1024 spans (0–1 s at this rate); Tempo answers trace by id for live traces at once. Expected p50 ≈ 2 + 0.5 + 0.5 + half the SDK delay.',
+            'Where the time goes, from the settings: the SDK holds a span up to OTEL_BSP_SCHEDULE_DELAY (uniform 0–5 s by default, 0–0.5 s at 500) unless 512 spans fill a batch first; the sampler decides decision_wait_after_root_received (2 s) after the root span arrives, on its 1 s decision tick (0–1 s more); the batch processor before the trace store exporter sends after 1 s or 1024 spans (0–1 s at this rate); the batch processor in Jaeger writes to badger after 200 ms or 8192 spans, and trace by id reads what badger has committed. Expected p50 ≈ 2 + 0.5 + 0.5 + 0.1 + half the SDK delay.',
             'Collector: collector/otel-collector.yaml as shipped (decision_wait_after_root_received 2 s, decision_wait 10 s, batch timeout 1 s) except SAMPLING_BASELINE_PERCENT=100 so that every trace can be watched. "complete" = every span of the trace (the worker\'s included) is returned.',
           ],
         },

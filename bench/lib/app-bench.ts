@@ -89,7 +89,7 @@ export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
       databaseUrls.push(await createDatabase(postgres.url(), `bench_overhead_${slot}`));
     }
     const collector = await startBenchCollector({
-      tempoUrl: sink.url,
+      tracesUrl: sink.url,
       logFile: join(logDir, 'otelcol.log'),
     });
     stoppers.push(() => collector.stop());

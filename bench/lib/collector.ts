@@ -115,7 +115,8 @@ export function chartCollectorMemoryEnv(): Record<string, string> {
 }
 
 export async function startBenchCollector(options: {
-  tempoUrl: string;
+  /** The trace store's OTLP/HTTP base URL (Jaeger's receiver or a null sink). */
+  tracesUrl: string;
   encoding?: 'proto' | 'json';
   /** Overlay files (repository-relative) merged after collector/otel-collector.yaml. */
   overlays?: string[];
@@ -127,7 +128,7 @@ export async function startBenchCollector(options: {
   const collector = await startCollector({
     configs: ['collector/otel-collector.yaml', ...(options.overlays ?? [])],
     env: {
-      TRACES_OTLP_HTTP_ENDPOINT: options.tempoUrl,
+      TRACES_OTLP_HTTP_ENDPOINT: options.tracesUrl,
       TRACES_OTLP_ENCODING: options.encoding ?? 'proto',
       ...chartCollectorMemoryEnv(),
       ...options.env,

@@ -12,7 +12,9 @@ export interface MachineInfo {
   kernel: string;
   node: string;
   otelcol: string;
-  tempo: string;
+  /** The trace store's version; result files from before Jaeger have `tempo` instead. */
+  jaeger?: string;
+  tempo?: string;
   sdk: Record<string, string>;
 }
 
@@ -43,6 +45,17 @@ function toolVersion(name: string, args: string[]): string {
   }
 }
 
+/** `jaeger version` prints {"gitCommit":…,"gitVersion":…} on stdout. */
+function jaegerVersion(): string {
+  const printed = toolVersion('jaeger', ['version']);
+  try {
+    const { gitVersion, gitCommit } = JSON.parse(printed) as Record<string, string>;
+    return `${gitVersion} (module ${gitCommit})`;
+  } catch {
+    return printed;
+  }
+}
+
 export function machineInfo(): MachineInfo {
   const model = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
   return {
@@ -52,7 +65,7 @@ export function machineInfo(): MachineInfo {
     kernel: run('uname', ['-r']),
     node: process.version,
     otelcol: toolVersion('otelcol', ['--version']),
-    tempo: toolVersion('tempo', ['-version']),
+    jaeger: jaegerVersion(),
     sdk: Object.fromEntries(
       [
         '@opentelemetry/sdk-node',

@@ -1,8 +1,9 @@
 /**
- * An OTLP/HTTP receiver that answers 200 and keeps nothing but counts: Tempo's stand-in where a
- * benchmark measures the collector, so the sink costs next to nothing (testkit's sink decodes
- * and keeps every span as JSON, which at tens of thousands of spans a second would compete with
- * what is measured). Spans exported are counted from the collector's own metrics.
+ * An OTLP/HTTP receiver that answers 200 and keeps nothing but counts: the trace store's
+ * stand-in where a benchmark measures the collector, so the sink costs next to nothing
+ * (testkit's sink decodes and keeps every span as JSON, which at tens of thousands of spans a
+ * second would compete with what is measured). Spans exported are counted from the collector's
+ * own metrics.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

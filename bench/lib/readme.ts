@@ -1,6 +1,7 @@
 /**
  * Regenerates the part of bench/README.md between the results markers from the full-mode result
  * files, so the README always shows the latest published numbers with their machine and load.
+ * A benchmark without a full-mode result shows its quick one, marked as such.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,15 @@ const ORDER = [
   'time-to-visibility',
 ];
 
+/** The benchmarks that run a real trace store; the others export to a null sink. */
+const WITH_TRACE_STORE = new Set(['sampling-economy', 'time-to-visibility']);
+
+function traceStore(m: BenchResult['machine']): string {
+  if (m.jaeger) return `Jaeger ${m.jaeger}`;
+  if (m.tempo) return `Tempo ${m.tempo.replace(/^tempo, /, '')}`;
+  return 'unknown';
+}
+
 function section(result: BenchResult): string {
   const m = result.machine;
   const lines = [
@@ -25,7 +35,12 @@ function section(result: BenchResult): string {
     '',
     `\`${result.command}\` — ${result.startedAt.replace('T', ' ').slice(0, 16)} UTC, ${Math.round(result.durationSeconds / 6) / 10} min; ` +
       `load average ${result.load.start.loadavg[0]} at start, ${result.load.end.loadavg[0]} at end ` +
-      `(${m.nproc} cores: other work on the machine shows up as "other" CPU and as noise).`,
+      `(${m.nproc} cores: other work on the machine shows up as "other" CPU and as noise)` +
+      (WITH_TRACE_STORE.has(result.name) ? `; trace store ${traceStore(m)}` : '') +
+      '.' +
+      (result.mode === 'quick'
+        ? ' **Quick mode**: shorter than a full run, and shown only because no full-mode result exists.'
+        : ''),
     '',
     ...result.summary.map((line) => `- ${line}`),
     '',
@@ -42,14 +57,18 @@ export function updateReadme(): void {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start === -1 || end === -1) throw new Error(`${path} lacks the results markers`);
-  const results = ORDER.map((name) => join(RESULTS_DIR, `${name}.json`))
-    .filter((file) => existsSync(file))
+  const results = ORDER.map((name) =>
+    [`${name}.json`, `${name}.quick.json`]
+      .map((file) => join(RESULTS_DIR, file))
+      .find((file) => existsSync(file)),
+  )
+    .filter((file) => file !== undefined)
     .map((file) => JSON.parse(readFileSync(file, 'utf8')) as BenchResult);
   const first = results[0]?.machine;
   const machine = first
     ? [
         `Machine: ${first.nproc} cores (\`nproc\`), ${first.cpuModel} (/proc/cpuinfo), ${first.memoryGiB} GiB memory, Linux ${first.kernel}. ` +
-          `Node ${first.node}; ${first.otelcol}; Tempo ${first.tempo.replace(/^tempo, /, '')}; ` +
+          `Node ${first.node}; ${first.otelcol}; ` +
           Object.entries(first.sdk)
             .map(([name, version]) => `${name} ${version}`)
             .join(', ') +

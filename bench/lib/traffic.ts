@@ -1,8 +1,8 @@
 /**
  * Open-loop order traffic at a fixed rate, each request with its own x-request-id, and the
  * trace id of each request read back from the gateway's log (every log line carries trace_id;
- * the "request completed" line also has reqId), so a benchmark can look a trace up in Tempo by
- * id without searching.
+ * the "request completed" line also has reqId), so a benchmark can look a trace up in the trace
+ * store by id without searching.
  */
 import { openSync, readSync } from 'node:fs';
 import { ORDER_BODY } from './stack.ts';
