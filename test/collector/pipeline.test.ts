@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The real collector running collector/otel-collector.yaml, fed a known mix of synthetic traces
- * over OTLP, exporting what it samples to a sink in Tempo's place. Sizes are chosen so the
+ * over OTLP, exporting what it samples to a sink in the trace store's place. Sizes are chosen so the
  * statistics are sound and a run takes seconds.
  */
 const BASELINE_PERCENT = 20;
