@@ -4,6 +4,7 @@ import type { PipelineEndpoints } from './status/index.js';
 /** Each endpoint: its flag, its environment variable, and the local stack's well-known port. */
 export const ENDPOINTS = {
   tempo: { flag: '--tempo', env: 'TEMPO_URL', default: 'http://127.0.0.1:3200' },
+  traces: { flag: '--traces-url', env: 'TRACES_URL', default: 'http://127.0.0.1:16686' },
   prometheus: { flag: '--prometheus', env: 'PROMETHEUS_URL', default: 'http://127.0.0.1:9090' },
   collectorMetrics: {
     flag: '--collector-metrics',

@@ -1,8 +1,9 @@
 /**
  * @tracing-demo/cli as a library: what the `tracing-demo` command does, for tests that want to
- * show what Tempo and the pipeline saw when they fail.
+ * show what the trace store (Jaeger or Tempo) and the pipeline saw when they fail.
  *
- *   const spans = await fetchTrace(tempo.url, traceId);
+ *   const store = traceStore(jaeger.url, 'jaeger');
+ *   const spans = await store.fetchTrace(traceId);
  *   expect(services(spans), renderTrace(spans)).toContain('payment-service');
  */
 export { run } from './cli.js';
@@ -28,13 +29,24 @@ export {
   pipelineStatus,
 } from './status/index.js';
 export {
-  fetchTrace,
+  BACKEND_NAMES,
+  checkStoreReady,
+  connectTraceStore,
+  detectBackend,
+  jaegerStore,
   normalizeTraceId,
-  type SearchOptions,
-  searchTraces,
-  TempoQueryError,
+  parseBackend,
+  summarizeTrace,
+  TRACES_BACKENDS,
   TraceNotFoundError,
+  type TraceQuery,
+  TraceQueryError,
+  type TraceStore,
   type TraceSummary,
-} from './tempo.js';
+  type TracesBackend,
+  tempoStore,
+  traceqlFor,
+  traceStore,
+} from './stores/index.js';
 export { buildTraceTree, type TraceNode } from './trace-tree.js';
 export { ORDER_SERVICES, type WaitForTraceOptions, waitForTrace } from './verify/poll.js';

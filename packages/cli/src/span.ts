@@ -1,6 +1,7 @@
 /**
- * The one span shape the CLI works with, and the conversion from what Tempo answers (OTLP JSON
- * in any of its wrappings, ids in base64 or hex, enums as names or numbers).
+ * The one span shape the CLI works with, and the conversion from what the trace stores answer:
+ * OTLP JSON in any of its wrappings (Jaeger's api/v3 `result`, Tempo's `batches` or `trace`),
+ * ids in hex (Jaeger, OTLP) or base64 (Tempo), enums as names or numbers.
  */
 
 export type SpanKind = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
@@ -68,15 +69,19 @@ interface OtlpResourceSpans {
   /** The name before OTLP 0.19, still produced by some exporters. */
   instrumentationLibrarySpans?: { spans?: OtlpSpan[] }[];
 }
-/** Tempo's /api/traces/<id> (`batches`), /api/v2/traces/<id> (`trace`), or an OTLP export. */
+/**
+ * Jaeger's /api/v3/traces (`result`), Tempo's /api/traces/<id> (`batches`) and /api/v2/traces/<id>
+ * (`trace`), or an OTLP export (`resourceSpans`).
+ */
 export interface OtlpTraceDocument {
   batches?: OtlpResourceSpans[];
   resourceSpans?: OtlpResourceSpans[];
   trace?: { resourceSpans?: OtlpResourceSpans[] };
+  result?: { resourceSpans?: OtlpResourceSpans[] };
 }
 
 /**
- * An id as lowercase hex: OTLP/JSON says hex, Tempo's protobuf-JSON says base64. Hex of the
+ * An id as lowercase hex: OTLP/JSON and Jaeger say hex, Tempo's protobuf-JSON says base64. Hex of the
  * expected length is taken as hex (a base64 id of 8 or 16 bytes never has that length).
  * All-zero and empty ids are no id.
  */
@@ -121,7 +126,11 @@ const nanos = (value: string | number | undefined) => BigInt(value ?? 0);
 
 /** Every span of an OTLP JSON trace document, normalized; resource order, then span order. */
 export function spansFromOtlp(document: OtlpTraceDocument): Span[] {
-  const resourceSpans = document.batches ?? document.trace?.resourceSpans ?? document.resourceSpans;
+  const resourceSpans =
+    document.batches ??
+    document.trace?.resourceSpans ??
+    document.result?.resourceSpans ??
+    document.resourceSpans;
   const spans: Span[] = [];
   for (const batch of resourceSpans ?? []) {
     const resource = decodeAttributes(batch.resource?.attributes);

@@ -4,9 +4,9 @@ import { endpointHelp, resolveEndpoint } from '../endpoints.js';
 import { UsageError } from '../errors.js';
 import { formatMs, formatTimestamp, plural } from '../format.js';
 import { outputWidth, wantsColor } from '../io.js';
+import { type TraceSummary, traceStore } from '../stores/index.js';
 import { createStyle } from '../style.js';
 import { renderTable } from '../table.js';
-import { searchTraces, type TraceSummary } from '../tempo.js';
 
 const usage = `Usage: tracing-demo search '<TraceQL>' [options]
 
@@ -107,7 +107,8 @@ export const searchCommand: Command = {
       values.width === undefined ? undefined : parsePositiveInt('--width', values.width, usage);
     const tempoUrl = resolveEndpoint('tempo', values.tempo, io.env, usage);
     const end = new Date();
-    const traces = await searchTraces(tempoUrl, query, {
+    const traces = await traceStore(tempoUrl, 'tempo').search({
+      traceql: query,
       limit,
       start: new Date(end.getTime() - sinceMs),
       end,

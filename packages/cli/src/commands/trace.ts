@@ -4,7 +4,7 @@ import { endpointHelp, resolveEndpoint } from '../endpoints.js';
 import { UsageError } from '../errors.js';
 import { outputWidth, wantsColor } from '../io.js';
 import { renderTrace } from '../render.js';
-import { fetchTrace } from '../tempo.js';
+import { traceStore } from '../stores/index.js';
 
 const usage = `Usage: tracing-demo trace <trace-id> [options]
 
@@ -47,7 +47,7 @@ export const traceCommand: Command = {
     const tempoUrl = resolveEndpoint('tempo', values.tempo, io.env, usage);
     const width =
       values.width === undefined ? undefined : parsePositiveInt('--width', values.width, usage);
-    const spans = await fetchTrace(tempoUrl, positionals[0] as string);
+    const spans = await traceStore(tempoUrl, 'tempo').fetchTrace(positionals[0] as string);
     if (values.json) io.out(`${JSON.stringify(spans, null, 2)}\n`);
     else
       io.out(`${renderTrace(spans, { width: outputWidth(io, width), color: wantsColor(io) })}\n`);

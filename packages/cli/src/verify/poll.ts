@@ -2,29 +2,32 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, UnreachableError } from '../errors.js';
 import { formatSeconds } from '../format.js';
 import type { Span } from '../span.js';
-import { fetchTrace, TraceNotFoundError } from '../tempo.js';
+import { BACKEND_NAMES, TraceNotFoundError, type TraceStore } from '../stores/index.js';
 
 /** The services an order's trace must reach: the edge, the order, the payment. */
 export const ORDER_SERVICES = ['api-gateway', 'order-service', 'payment-service'];
 
 export interface WaitForTraceOptions {
-  tempoUrl: string;
+  /** Where to look: Jaeger or Tempo. */
+  store: TraceStore;
   traceId: string;
   /** The trace counts as arrived once it has a span from each of these. */
   services: readonly string[];
   timeoutMs: number;
-  /** How often to ask Tempo (default 1 s). */
+  /** How often to ask the store (default 1 s). */
   intervalMs?: number;
-  /** Called when what Tempo has changes, and at least every `progressEveryMs` (10 s). */
+  /** Called when what the store has changes, and at least every `progressEveryMs` (10 s). */
   onProgress?: (message: string) => void;
   progressEveryMs?: number;
-  /** Tempo lookup; fetchTrace unless a test says otherwise. */
-  fetch?: (tempoUrl: string, traceId: string) => Promise<Span[]>;
 }
 
-/** What Tempo has of the trace so far, in words. */
-export function describeProgress(spans: readonly Span[] | undefined, services: readonly string[]) {
-  if (!spans) return 'not in Tempo yet';
+/** What the store (`Jaeger`, `Tempo`) has of the trace so far, in words. */
+export function describeProgress(
+  spans: readonly Span[] | undefined,
+  services: readonly string[],
+  storeName = 'the trace store',
+) {
+  if (!spans) return `not in ${storeName} yet`;
   const present = new Set(spans.map((s) => s.service));
   const missing = services.filter((s) => !present.has(s));
   const have = `${spans.length} span${spans.length === 1 ? '' : 's'} from ${[...present].sort().join(', ')}`;
@@ -32,22 +35,22 @@ export function describeProgress(spans: readonly Span[] | undefined, services: r
 }
 
 /**
- * Polls Tempo until the trace has spans from every one of `services`, and returns it. A trace
- * not found yet, a partial trace and an unreachable Tempo are all "not yet" until the deadline;
+ * Polls the store until the trace has spans from every one of `services`, and returns it. A trace
+ * not found yet, a partial trace and an unreachable store are all "not yet" until the deadline;
  * then it throws with what was last seen, so the reason is concrete (not found at all: sampling
  * or export; some services missing: those services' telemetry).
  */
 export async function waitForTrace(options: WaitForTraceOptions): Promise<Span[]> {
   const {
-    tempoUrl,
+    store,
     traceId,
     services,
     timeoutMs,
     intervalMs = 1000,
     onProgress,
     progressEveryMs = 10_000,
-    fetch = fetchTrace,
   } = options;
+  const storeName = BACKEND_NAMES[store.backend];
   const started = Date.now();
   let lastMessage = '';
   let lastReport = started;
@@ -55,12 +58,13 @@ export async function waitForTrace(options: WaitForTraceOptions): Promise<Span[]
     let spans: Span[] | undefined;
     let message: string;
     try {
-      spans = await fetch(tempoUrl, traceId);
-      message = describeProgress(spans, services);
+      spans = await store.fetchTrace(traceId);
+      message = describeProgress(spans, services, storeName);
       const present = new Set(spans.map((s) => s.service));
       if (services.every((s) => present.has(s))) return spans;
     } catch (error) {
-      if (error instanceof TraceNotFoundError) message = describeProgress(undefined, services);
+      if (error instanceof TraceNotFoundError)
+        message = describeProgress(undefined, services, storeName);
       else if (error instanceof UnreachableError) message = error.message;
       else throw error;
     }

@@ -4,6 +4,7 @@ import { formatSeconds } from '../format.js';
 import { bodySnippet, request } from '../http.js';
 import { renderTrace } from '../render.js';
 import type { Span } from '../span.js';
+import { traceStore } from '../stores/index.js';
 import { createStyle } from '../style.js';
 import { gatewayReady, login, placeOrder } from './gateway.js';
 import type { KubeClient } from './kube.js';
@@ -193,7 +194,7 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
     const services = options.services ?? ORDER_SERVICES;
     const spans = await step('trace in Tempo', async () => {
       const found = await waitForTrace({
-        tempoUrl,
+        store: traceStore(tempoUrl, 'tempo'),
         traceId,
         services,
         timeoutMs: options.timeoutMs,
