@@ -1,13 +1,24 @@
 /**
  * Grafana, when a Grafana binary is installed (`grafana` or `grafana-server` on PATH, or
- * GRAFANA_HOME): the project's provisioning, data sources pointing at the local Prometheus and
- * Tempo, the generated dashboards. No Grafana here is not an error: the stack carries on.
+ * GRAFANA_HOME): the project's provisioning with the data sources of the local Prometheus and
+ * the trace store that runs (uid `traces`), the generated dashboards for every store and for that
+ * one. No Grafana here is not an error: the stack carries on.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnManaged, whenReady } from '@tracing-demo/testkit';
 import { parse, stringify } from 'yaml';
+import { TRACE_STORES, type TraceStoreName } from './prometheus-config.ts';
 
 const grafanaDir = join(import.meta.dirname, '..', 'grafana');
 
@@ -39,14 +50,29 @@ function findGrafana(): { command: string; args: string[]; home: string } | unde
   return legacy && dir ? { command: legacy, args: ['--homepath', dir], home: dir } : undefined;
 }
 
-/** The provisioning files as they are, but the dashboards provider reads them from grafana/. */
-function provisioning(stateDir: string): string {
+/**
+ * The provisioning files as they are, as the chart picks them: the data sources but the other
+ * store's file (each store's file defines uid `traces`), and a dashboards provider reading the
+ * shared dashboards plus the store's own (grafana/dashboards/<store>/), gathered in one folder.
+ */
+function provisioning(stateDir: string, traceStore: TraceStoreName): string {
   const dir = join(stateDir, 'provisioning');
+  rmSync(dir, { recursive: true, force: true });
   cpSync(join(grafanaDir, 'provisioning'), dir, { recursive: true });
+  for (const store of TRACE_STORES.filter((s) => s !== traceStore))
+    rmSync(join(dir, 'datasources', `${store}.yaml`), { force: true });
+
+  const dashboards = join(stateDir, 'dashboards');
+  rmSync(dashboards, { recursive: true, force: true });
+  mkdirSync(dashboards, { recursive: true });
+  for (const from of [join(grafanaDir, 'dashboards'), join(grafanaDir, 'dashboards', traceStore)]) {
+    if (!existsSync(from)) continue;
+    for (const name of readdirSync(from).filter((n) => n.endsWith('.json')))
+      cpSync(join(from, name), join(dashboards, name));
+  }
   const providerFile = join(dir, 'dashboards', 'dashboards.yaml');
   const providers = parse(readFileSync(providerFile, 'utf8'));
-  for (const provider of providers.providers)
-    provider.options.path = join(grafanaDir, 'dashboards');
+  for (const provider of providers.providers) provider.options.path = dashboards;
   writeFileSync(providerFile, stringify(providers));
   return dir;
 }
@@ -55,7 +81,9 @@ export async function startGrafana(options: {
   port: number;
   stateDir: string;
   prometheusUrl: string;
-  tempoUrl: string;
+  traceStore: TraceStoreName;
+  /** The trace store's query API, the `traces` data source's URL. */
+  tracesUrl: string;
   logFile: string;
 }): Promise<GrafanaProcess | { skipped: string }> {
   const grafana = findGrafana();
@@ -74,13 +102,13 @@ export async function startGrafana(options: {
       GF_PATHS_DATA: join(options.stateDir, 'data'),
       GF_PATHS_LOGS: join(options.stateDir, 'logs'),
       GF_PATHS_PLUGINS: join(options.stateDir, 'plugins'),
-      GF_PATHS_PROVISIONING: provisioning(options.stateDir),
+      GF_PATHS_PROVISIONING: provisioning(options.stateDir, options.traceStore),
       // A developer's own machine on loopback: no login screen.
       GF_AUTH_ANONYMOUS_ENABLED: 'true',
       GF_AUTH_ANONYMOUS_ORG_ROLE: 'Admin',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
       PROMETHEUS_URL: options.prometheusUrl,
-      TEMPO_URL: options.tempoUrl,
+      TRACES_URL: options.tracesUrl,
     },
     cwd: grafana.home,
     logFile: options.logFile,

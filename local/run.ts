@@ -15,8 +15,8 @@ function summary(stack: LocalStack, rate: string): string {
   const gateway = urls.gateway;
   return `
   gateway     ${gateway}
-  Tempo       ${urls.tempo}      e.g. npx tracing-demo search '{ status = error }'
-  Prometheus  ${urls.prometheus}  e.g. the alerts: ${urls.prometheus}/alerts
+  Jaeger      ${urls.jaeger}  query API (api/v3, api/traces), e.g. npx tracing-demo search --error --since 15m
+  Prometheus  ${urls.prometheus}   e.g. the alerts: ${urls.prometheus}/alerts
   collector   OTLP ${urls.collectorOtlpHttp}, span metrics ${urls.collectorMetrics}, own telemetry ${urls.collectorTelemetry}
   loadgen     ${urls.service.loadgen}/report  (${rate} operations/s, LOADGEN_RATE)
   Grafana     ${urls.grafana ?? `not started: ${stack.grafanaSkipped}`}
@@ -27,7 +27,7 @@ Try it:
     -d '{"email":"alice@example.com","password":"alice-password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')
   curl -s ${gateway}/api/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"items":[{"sku":"SKU-COFFEE","quantity":2}],"paymentMethod":"card","cardNumber":"4242424242424242"}'
-  npx tracing-demo search '{ resource.service.name = "api-gateway" && status = error }'
+  npx tracing-demo search --service api-gateway --error
   npx tracing-demo trace <a trace id from the list>
   curl -s -X PUT ${urls.service['payment-service']}/admin/faults -H 'content-type: application/json' -d '{"failureRate":0.5}'
 `;
@@ -62,8 +62,6 @@ async function main() {
       PAYMENT_SLOW_RATE: process.env.PAYMENT_SLOW_RATE ?? '0.02',
       LOADGEN_RATE: rate,
     },
-    // Searchable two seconds after a request instead of ten: this stack is for watching.
-    tempoEnv: { TEMPO_TRACE_IDLE_PERIOD: '2s' },
     progress: step,
   });
   if (stopRequested) return stop();

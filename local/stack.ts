@@ -1,7 +1,8 @@
 /**
  * The whole platform as local processes on loopback, from the very config files the chart
- * deploys: PostgreSQL, RabbitMQ, Tempo (tempo/tempo.yaml), the collector
- * (collector/otel-collector.yaml), Prometheus (prometheus/prometheus.yml and its rules),
+ * deploys: PostgreSQL, RabbitMQ, the trace store Jaeger (jaeger/jaeger.yaml, badger in the state
+ * directory), the collector (collector/otel-collector.yaml), Prometheus (prometheus/prometheus.yml
+ * and its rules),
  * Grafana when a binary is installed, and the services. `make local` runs it on the well-known
  * ports; the end-to-end suite runs it on free ports with test parameters.
  */
@@ -12,11 +13,11 @@ import {
   freePort,
   type ServiceProcess,
   startCollector,
+  startJaeger,
   startPostgres,
   startPrometheus,
   startRabbitMq,
   startServiceProcess,
-  startTempo,
 } from '@tracing-demo/testkit';
 import { type GrafanaProcess, startGrafana } from './grafana.ts';
 import { prometheusConfig } from './prometheus-config.ts';
@@ -41,10 +42,12 @@ export const WELL_KNOWN_PORTS = {
   'fulfillment-worker': 3004,
   loadgen: 3005,
   grafana: 3300,
-  tempo: 3200,
-  tempoGrpc: 9095,
-  tempoOtlpGrpc: 4417,
-  tempoOtlpHttp: 4418,
+  jaeger: 16686,
+  jaegerGrpc: 16685,
+  jaegerOtlpGrpc: 4417,
+  jaegerOtlpHttp: 4418,
+  jaegerMetrics: 14269,
+  jaegerHealth: 13134,
   collectorOtlpGrpc: 4317,
   collectorOtlpHttp: 4318,
   collectorHealth: 13133,
@@ -57,7 +60,7 @@ export const WELL_KNOWN_PORTS = {
 type Ports = { [K in keyof typeof WELL_KNOWN_PORTS]: number };
 
 export interface StackOptions {
-  /** Where logs (logs/), the collector's queue and Prometheus' TSDB go. */
+  /** Where logs (logs/), Jaeger's badger files, the collector's queue and Prometheus' TSDB go. */
   stateDir: string;
   /** 'well-known' for `make local`; 'free' so a test stack never collides with it. */
   ports: 'well-known' | 'free';
@@ -67,8 +70,8 @@ export interface StackOptions {
   serviceEnv?: Record<string, string>;
   /** The collector's ${env:…} parameters (SAMPLING_*, SPAN_METRICS_FLUSH_INTERVAL, …). */
   collectorEnv?: Record<string, string>;
-  /** Tempo's ${…} parameters (TEMPO_TRACE_IDLE_PERIOD, …). */
-  tempoEnv?: Record<string, string>;
+  /** Jaeger's ${env:…} parameters (JAEGER_RETENTION, JAEGER_LOG_LEVEL, …). */
+  jaegerEnv?: Record<string, string>;
   /** prometheus.yml's global intervals and the values of the rules' parameter series. */
   prometheus?: {
     scrapeInterval?: string;
@@ -81,7 +84,8 @@ export interface StackOptions {
 export interface LocalStack {
   urls: {
     gateway: string;
-    tempo: string;
+    /** Jaeger's query API (and UI). */
+    jaeger: string;
     prometheus: string;
     collectorOtlpHttp: string;
     collectorHealth: string;
@@ -131,18 +135,26 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const rabbit = await startRabbitMq();
     stoppers.push(() => rabbit.destroy());
 
-    step(`starting Tempo on :${ports.tempo} (OTLP on :${ports.tempoOtlpHttp})…`);
-    const tempo = await startTempo(
-      {
-        TEMPO_HTTP_PORT: String(ports.tempo),
-        TEMPO_GRPC_PORT: String(ports.tempoGrpc),
-        TEMPO_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.tempoOtlpGrpc}`,
-        TEMPO_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.tempoOtlpHttp}`,
-        ...options.tempoEnv,
+    step(`starting Jaeger on :${ports.jaeger} (OTLP on :${ports.jaegerOtlpHttp})…`);
+    const jaeger = await startJaeger({
+      env: {
+        JAEGER_QUERY_HTTP_ENDPOINT: `127.0.0.1:${ports.jaeger}`,
+        JAEGER_QUERY_GRPC_ENDPOINT: `127.0.0.1:${ports.jaegerGrpc}`,
+        JAEGER_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.jaegerOtlpGrpc}`,
+        JAEGER_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.jaegerOtlpHttp}`,
+        JAEGER_METRICS_HOST: '127.0.0.1',
+        JAEGER_METRICS_PORT: String(ports.jaegerMetrics),
+        JAEGER_HEALTH_ENDPOINT: `127.0.0.1:${ports.jaegerHealth}`,
+        // The Monitor tab's RED metrics: the collector's span metrics in this stack's Prometheus,
+        // which starts later (Jaeger asks it only when the tab or /api/metrics is used).
+        JAEGER_SPM_STORAGE: 'prometheus',
+        JAEGER_PROMETHEUS_URL: local(ports.prometheus),
+        ...options.jaegerEnv,
       },
-      { logFile: log('tempo') },
-    );
-    stoppers.push(() => tempo.stop());
+      dataDir: join(options.stateDir, 'jaeger'),
+      logFile: log('jaeger'),
+    });
+    stoppers.push(() => jaeger.stop());
 
     step(
       `starting the collector on :${ports.collectorOtlpHttp} (span metrics :${ports.collectorMetrics})…`,
@@ -157,7 +169,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         OTELCOL_TELEMETRY_PORT: String(ports.collectorTelemetry),
         OTELCOL_ZPAGES_ENDPOINT: `127.0.0.1:${ports.collectorZpages}`,
         OTELCOL_PPROF_ENDPOINT: `127.0.0.1:${ports.collectorPprof}`,
-        TEMPO_OTLP_HTTP_ENDPOINT: tempo.otlpHttpUrl,
+        TRACES_OTLP_HTTP_ENDPOINT: jaeger.otlpHttpUrl,
         ...options.collectorEnv,
       },
       queueDir: join(options.stateDir, 'otelcol-queue'),
@@ -173,10 +185,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       dataDir: join(prometheusDir, 'data'),
       logFile: log('prometheus'),
       configFile: prometheusConfig(prometheusDir, {
+        traceStore: 'jaeger',
         targets: {
           'otel-collector-span-metrics': `127.0.0.1:${ports.collectorMetrics}`,
           'otel-collector': `127.0.0.1:${ports.collectorTelemetry}`,
-          tempo: `127.0.0.1:${ports.tempo}`,
+          jaeger: `127.0.0.1:${ports.jaegerMetrics}`,
           prometheus: `127.0.0.1:${ports.prometheus}`,
         },
         ...options.prometheus,
@@ -188,7 +201,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       port: ports.grafana,
       stateDir: join(options.stateDir, 'grafana'),
       prometheusUrl: prometheus.url,
-      tempoUrl: tempo.url,
+      traceStore: 'jaeger',
+      tracesUrl: jaeger.url,
       logFile: log('grafana'),
     });
     if ('stop' in grafana) {
@@ -230,7 +244,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     return {
       urls: {
         gateway: service['api-gateway'],
-        tempo: tempo.url,
+        jaeger: jaeger.url,
         prometheus: prometheus.url,
         collectorOtlpHttp: collector.otlpHttpUrl,
         collectorHealth: local(ports.collectorHealth),

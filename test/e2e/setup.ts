@@ -50,7 +50,6 @@ export default async function setup(project: TestProject) {
       SAMPLING_WAIT_AFTER_ROOT: '1s',
       SPAN_METRICS_FLUSH_INTERVAL: '2s',
     },
-    tempoEnv: { TEMPO_TRACE_IDLE_PERIOD: '2s' },
     prometheus: {
       scrapeInterval: '2s',
       evaluationInterval: '2s',
@@ -61,7 +60,7 @@ export default async function setup(project: TestProject) {
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${stack.logDir}`);
   project.provide('stack', {
     gateway: stack.urls.gateway,
-    tempo: stack.urls.tempo,
+    jaeger: stack.urls.jaeger,
     prometheus: stack.urls.prometheus,
     collectorOtlpHttp: stack.urls.collectorOtlpHttp,
     collectorMetrics: stack.urls.collectorMetrics,

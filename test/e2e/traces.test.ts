@@ -1,25 +1,26 @@
 /**
- * Normal traffic through the whole pipeline: each login + order is one complete trace in Tempo
- * (client → gateway → auth / order → payment, PostgreSQL, RabbitMQ → worker), and the tail
- * sampler keeps the configured share of such traces, no more and no less.
+ * Normal traffic through the whole pipeline: each login + order is one complete trace in the
+ * trace store (client → gateway → auth / order → payment, PostgreSQL, RabbitMQ → worker), and
+ * the tail sampler keeps the configured share of such traces, no more and no less.
  */
-import { searchTraces } from '@tracing-demo/cli';
 import { waitFor } from '@tracing-demo/testkit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CLIENT_SERVICE, type Flow, gatewayClient, inParallel } from './support/client.ts';
 import { decisions } from './support/collector.ts';
-import { BASELINE_RATIO } from './support/parameters.ts';
-import { pipelineIdle } from './support/pipeline.ts';
 import {
   findTrace,
+  jaegerStore,
   missingEdge,
   type Span,
   type SpanMatch,
   show,
   waitForTrace,
-} from './support/tempo.ts';
+} from './support/jaeger.ts';
+import { BASELINE_RATIO } from './support/parameters.ts';
+import { pipelineIdle } from './support/pipeline.ts';
 
 const stack = inject('stack');
+const store = jaegerStore(stack.jaeger);
 const client = gatewayClient(stack.gateway, stack.collectorOtlpHttp);
 const FLOWS = 150;
 
@@ -72,7 +73,7 @@ describe('a login and an order through the whole pipeline', () => {
   let flows: Flow[];
   let kept: number;
   let baselineKept: number;
-  const inTempo = new Map<string, Span[]>();
+  const inStore = new Map<string, Span[]>();
 
   beforeAll(async () => {
     await pipelineIdle(stack);
@@ -101,42 +102,42 @@ describe('a login and an order through the whole pipeline', () => {
         before.baselineNotSampled,
     ).toBe(FLOWS);
     await waitFor(
-      `Tempo to hold the ${kept} kept traces`,
+      `the trace store to hold the ${kept} kept traces`,
       async () => {
         await inParallel(
-          flows.filter((f) => !inTempo.has(f.traceId)),
+          flows.filter((f) => !inStore.has(f.traceId)),
           8,
           async (f) => {
-            const spans = await findTrace(stack.tempo, f.traceId);
-            if (spans) inTempo.set(f.traceId, spans);
+            const spans = await findTrace(store, f.traceId);
+            if (spans) inStore.set(f.traceId, spans);
           },
         );
-        return inTempo.size >= kept;
+        return inStore.size >= kept;
       },
       { timeoutMs: 60_000, intervalMs: 1000 },
     );
   });
 
-  it(`keeps the baseline share (${BASELINE_RATIO * 100} %) of normal traces, and Tempo has each kept one`, () => {
+  it(`keeps the baseline share (${BASELINE_RATIO * 100} %) of normal traces, and the store holds exactly the kept ones`, () => {
     // Binomial: a baseline vote further than 4.5 standard deviations from the configured share
     // is a broken sampler, not bad luck (p < 1e-5). On a busy machine some flows take longer
-    // than the slow threshold and are kept by that policy as well: Tempo holds the union.
+    // than the slow threshold and are kept by that policy as well: the store holds the union.
     const mean = FLOWS * BASELINE_RATIO;
     const sd = Math.sqrt(FLOWS * BASELINE_RATIO * (1 - BASELINE_RATIO));
     console.log(
-      `baseline policy kept ${baselineKept} of ${FLOWS} normal traces (expected ${mean} ± ${sd.toFixed(1)}); all policies: ${kept}; in Tempo: ${inTempo.size}`,
+      `baseline policy kept ${baselineKept} of ${FLOWS} normal traces (expected ${mean} ± ${sd.toFixed(1)}); all policies: ${kept}; in the trace store: ${inStore.size}`,
     );
     expect(baselineKept).toBeGreaterThanOrEqual(Math.floor(mean - 4.5 * sd));
     expect(baselineKept).toBeLessThanOrEqual(Math.ceil(mean + 4.5 * sd));
     expect(kept).toBeGreaterThanOrEqual(baselineKept);
-    expect(inTempo.size).toBe(kept);
+    expect(inStore.size).toBe(kept);
   });
 
   it('stores each kept login + order as one complete trace with the expected tree', async () => {
-    expect(inTempo.size).toBeGreaterThan(0);
-    for (const traceId of inTempo.keys()) {
+    expect(inStore.size).toBeGreaterThan(0);
+    for (const traceId of inStore.keys()) {
       // The worker's spans come after the order's response: wait for them too.
-      const spans = await waitForTrace(stack.tempo, traceId, (s) => problems(s).length === 0);
+      const spans = await waitForTrace(store, traceId, (s) => problems(s).length === 0);
       const roots = spans.filter((s) => !s.parentSpanId);
       const ids = new Set(spans.map((s) => s.spanId));
       const orphans = spans.filter((s) => s.parentSpanId && !ids.has(s.parentSpanId));
@@ -154,19 +155,18 @@ describe('a login and an order through the whole pipeline', () => {
         show(spans),
       ).toEqual([]);
     }
-    const [first] = inTempo.keys();
-    console.log(
-      `one of them:\n${show(await waitForTrace(stack.tempo, first as string, () => true))}`,
-    );
+    const [first] = inStore.keys();
+    console.log(`one of them:\n${show(await waitForTrace(store, first as string, () => true))}`);
   });
 
   it('puts the whole order, worker included, in that one trace and no other', async () => {
-    const sample = flows.filter((f) => inTempo.has(f.traceId)).slice(0, 5);
+    const sample = flows.filter((f) => inStore.has(f.traceId)).slice(0, 5);
     for (const flow of sample) {
       const found = await waitFor(
-        `a TraceQL search for order ${flow.orderId}`,
+        `a search by attribute for order ${flow.orderId}`,
         async () => {
-          const traces = await searchTraces(stack.tempo, `{ span.order.id = "${flow.orderId}" }`, {
+          const traces = await store.search({
+            attributes: { 'order.id': flow.orderId as string },
             limit: 10,
             start: new Date(Date.now() - 3_600_000),
           });

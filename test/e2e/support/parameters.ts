@@ -2,7 +2,8 @@
 
 export interface StackUrls {
   gateway: string;
-  tempo: string;
+  /** The trace store's query API: Jaeger's (api/v3, api/traces, api/metrics). */
+  jaeger: string;
   prometheus: string;
   collectorOtlpHttp: string;
   collectorMetrics: string;
@@ -16,7 +17,7 @@ export const BASELINE_RATIO = 0.2;
 /** The collector's slow threshold (SAMPLING_SLOW_THRESHOLD_MS, default). */
 export const SLOW_THRESHOLD_MS = 1000;
 
-/** A user seeded for the e2e run, and a card, whose values must never reach Tempo. */
+/** A user seeded for the e2e run, and a card, whose values must never reach the trace store. */
 export const PLANTED = {
   email: 'planted.person@example.org',
   password: 'planted-Passw0rd-5519',
