@@ -5,7 +5,7 @@ export default defineConfig({
     include: [
       'packages/*/test/**/*.test.ts',
       'services/*/test/**/*.test.ts',
-      // integration, collector, tempo, prometheus, grafana: against the real programs
+      // integration, collector, jaeger, prometheus, grafana: against the real programs
       'test/**/*.test.ts',
     ],
     // The end-to-end suite runs over its own whole stack (vitest.e2e.config.ts); the cluster

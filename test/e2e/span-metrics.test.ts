@@ -1,6 +1,6 @@
 /**
  * RED metrics come from every span, before tail sampling: the request counts Prometheus holds
- * equal the requests this test sent, exactly, although Tempo keeps only some of the traces.
+ * equal the requests this test sent, exactly, although the trace store keeps only some of the traces.
  */
 import { newTraceId, waitFor } from '@tracing-demo/testkit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
