@@ -18,7 +18,7 @@ import {
   TempoQueryType,
 } from '@grafana/grafana-foundation-sdk/tempo';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { PROMETHEUS, TEMPO } from './datasources.ts';
+import { type JAEGER, PROMETHEUS, TEMPO } from './datasources.ts';
 
 /**
  * Shared panel defaults: every panel names its data source by uid, says what it shows in a
@@ -89,7 +89,9 @@ export function timeseries(spec: PanelSpec) {
     );
 }
 
-export function table(spec: PanelSpec & { datasource?: typeof PROMETHEUS | typeof TEMPO }) {
+export function table(
+  spec: PanelSpec & { datasource?: typeof PROMETHEUS | typeof JAEGER | typeof TEMPO },
+) {
   return new TablePanel()
     .title(spec.title)
     .description(spec.description)

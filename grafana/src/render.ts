@@ -51,7 +51,7 @@ export function renderDashboard(dashboard: Dashboard): string {
   return `${JSON.stringify(sortKeys(normalize(dashboard) as unknown as Json), null, 2)}\n`;
 }
 
-/** File name → file contents for every dashboard. */
+/** Path under grafana/dashboards/ → file contents, for every dashboard. */
 export function renderAll(services: readonly string[] = readServices()): Map<string, string> {
   return new Map(
     Object.entries(buildDashboards(services)).map(([file, dashboard]) => [

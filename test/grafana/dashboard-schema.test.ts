@@ -1,6 +1,13 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { allPanels, committedDashboards, type Json } from './dashboard-queries.ts';
+import {
+  allPanels,
+  BACKENDS,
+  backendOf,
+  committedDashboards,
+  deployedDashboards,
+  type Json,
+} from './dashboard-queries.ts';
 import { grafanaDashboardSchema } from './grafana-schema.ts';
 
 // strict: false: the generated schema carries TypeScript-only annotations ajv does not know.
@@ -31,9 +38,38 @@ describe.each(dashboards)('%s', (_file, dashboard: Json) => {
   });
 });
 
-it('dashboard uids are unique', () => {
-  const uids = dashboards.map(([, dashboard]) => dashboard.uid);
-  expect(new Set(uids).size).toBe(uids.length);
+it.each(BACKENDS)(
+  'the dashboards an install with %s loads have unique uids and names',
+  (backend) => {
+    const deployed = [...deployedDashboards(backend)];
+    const uids = deployed.map(([, dashboard]) => dashboard.uid);
+    expect(new Set(uids).size).toBe(uids.length);
+    // The chart mounts them into one directory.
+    const names = deployed.map(([file]) => file.slice(file.lastIndexOf('/') + 1));
+    expect(new Set(names).size).toBe(names.length);
+  },
+);
+
+it('each store has the same per-store dashboards, with the same uids and titles', () => {
+  const perStore = (backend: string) =>
+    dashboards
+      .filter(([file]) => backendOf(file) === backend)
+      .map(([file, d]) => [file.slice(file.indexOf('/') + 1), d.uid, d.title]);
+  const [first, ...rest] = BACKENDS.map(perStore);
+  expect(first?.length).toBeGreaterThan(0);
+  for (const other of rest) expect(other).toEqual(first);
+});
+
+it('a dashboard that queries a trace store is a per-store one', () => {
+  const stores = new Set(['jaeger', 'tempo']);
+  for (const [file, dashboard] of dashboards) {
+    const types = allPanels(dashboard).flatMap((panel) => [
+      panel.datasource?.type,
+      ...(panel.targets ?? []).map((t: Json) => t.datasource?.type),
+    ]);
+    const store = backendOf(file);
+    for (const type of types.filter((t) => stores.has(t))) expect(type, file).toBe(store);
+  }
 });
 
 it.each([

@@ -6,7 +6,9 @@ import { DASHBOARD_DIR } from './dashboard-queries.ts';
 
 it('the committed dashboards are exactly what grafana/src generates (run: node grafana/src/generate.ts)', () => {
   const generated = renderAll();
-  const committed = readdirSync(DASHBOARD_DIR).filter((file) => file.endsWith('.json'));
+  const committed = readdirSync(DASHBOARD_DIR, { recursive: true, encoding: 'utf8' }).filter(
+    (file) => file.endsWith('.json'),
+  );
   expect(committed.sort()).toEqual([...generated.keys()].sort());
   for (const [file, text] of generated) {
     // Compared after parsing, key order included: the committed files are the generator's

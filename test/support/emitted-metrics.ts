@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import {
   freePort,
+  repoPath,
   type Sample,
   scrape,
   sendSpans,
   startCollector,
+  startJaeger,
   startPrometheus,
   startSamplingCollector,
-  startTempo,
   sumOf,
   syntheticTrace,
   waitFor,
@@ -18,17 +20,24 @@ import {
  * the real binary in the situation where the interesting series appear, scrapes it, and stops it.
  */
 
-/** Span metrics (:8889) and self-telemetry (:8888) of collector/otel-collector.yaml across
- * three scenarios (normal traffic; Tempo unreachable; memory_limiter tripping), plus the real
- * Tempo's /metrics. */
-export async function emittedSamples(): Promise<Sample[]> {
-  const scenarios = await Promise.all([
+/** What each program exposes; `tempo` is transcribed, not scraped (see tempoSeries). */
+export interface EmittedSamples {
+  /** Span metrics (:8889) and self-telemetry (:8888) of collector/otel-collector.yaml across
+   * three scenarios: normal traffic, the trace store unreachable, memory_limiter tripping. */
+  collector: Sample[];
+  /** The real Jaeger's /metrics. */
+  jaeger: Sample[];
+  tempo: Sample[];
+}
+
+export async function emittedSamples(): Promise<EmittedSamples> {
+  const [normal, unreachable, limited, jaeger] = await Promise.all([
     normalTraffic(),
-    tempoUnreachable(),
+    storeUnreachable(),
     memoryLimiterTripping(),
-    tempoSamples(),
+    jaegerSamples(),
   ]);
-  return scenarios.flat();
+  return { collector: [...normal, ...unreachable, ...limited], jaeger, tempo: tempoSeries() };
 }
 
 /** metric name → the label names seen on it. */
@@ -93,17 +102,17 @@ async function normalTraffic(): Promise<Sample[]> {
   }
 }
 
-async function tempoUnreachable(): Promise<Sample[]> {
+async function storeUnreachable(): Promise<Sample[]> {
   const collector = await startCollector({
     configs: ['collector/otel-collector.yaml'],
     env: { ...FAST, TRACES_OTLP_HTTP_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
   });
   try {
-    // Error traces are always sampled, so they all go to the (missing) Tempo.
+    // Error traces are always sampled, so they all go to the (missing) trace store.
     const spans = Array.from({ length: 20 }, () => syntheticTrace({ error: true })).flat();
     if ((await sendSpans(collector.otlpHttpUrl, spans)) !== 200) throw new Error('spans refused');
     return await waitFor(
-      'the Tempo queue to fill',
+      'the trace store queue to fill',
       async () => {
         const telemetry = await scrape(collector.telemetryUrl);
         return sumOf(telemetry, 'otelcol_exporter_queue_size') > 0 && telemetry;
@@ -136,24 +145,54 @@ async function memoryLimiterTripping(): Promise<Sample[]> {
   }
 }
 
-/** Tempo (tempo/tempo.yaml) after it accepted a span: per-tenant series such as
- * tempo_discarded_spans_total appear only then. */
-async function tempoSamples(): Promise<Sample[]> {
-  const tempo = await startTempo();
+/** The real Jaeger (jaeger/jaeger.yaml) after it stored a trace and failed a search: the memory
+ * store refuses a search without a trace limit, which makes the find_traces error series. Badger
+ * is opened too; its gauges appear at its first metrics update (every 10 s). */
+async function jaegerSamples(): Promise<Sample[]> {
+  const jaeger = await startJaeger({ env: { JAEGER_STORAGE: 'memory' } });
   try {
+    if ((await sendSpans(jaeger.otlpHttpUrl, syntheticTrace({}))) !== 200) {
+      throw new Error('Jaeger refused spans');
+    }
+    const now = Date.now();
+    const search = new URLSearchParams({
+      'query.service_name': 'api-gateway',
+      'query.start_time_min': new Date(now - 60_000).toISOString(),
+      'query.start_time_max': new Date(now + 60_000).toISOString(),
+    });
+    await (await fetch(`${jaeger.url}/api/v3/traces?${search}`)).arrayBuffer();
     return await waitFor(
-      'Tempo to count a received span',
+      'Jaeger to count a stored span and a failed search',
       async () => {
-        // Pushes fail until the ingester has joined the ring; retry until one is counted.
-        await sendSpans(tempo.otlpHttpUrl, syntheticTrace({})).catch(() => 0);
-        const samples = await scrape(`${tempo.url}/metrics`);
-        return sumOf(samples, 'tempo_distributor_spans_received_total') > 0 && samples;
+        const samples = await scrape(jaeger.metricsUrl);
+        const stored = sumOf(samples, 'otelcol_exporter_sent_spans_total', {
+          exporter: 'jaeger_storage_exporter',
+        });
+        const failed = sumOf(samples, 'jaeger_storage_requests_total', {
+          operation: 'find_traces',
+          result: 'err',
+        });
+        const badger = samples.some((s) => s.name === 'jaeger_storage_badger_size_bytes_lsm');
+        return stored > 0 && failed > 0 && badger && samples;
       },
-      { timeoutMs: 60_000 },
+      { timeoutMs: 30_000 },
     );
   } finally {
-    await tempo.stop();
+    await jaeger.stop();
   }
+}
+
+/**
+ * Tempo's series, NOT scraped here: Tempo is AGPL and cannot run on these machines. The fixture
+ * lists the names and label sets the rules and dashboards use, transcribed from what this check
+ * scraped from the real Tempo before Tempo left the tools; it catches a typo in a Tempo query,
+ * but nothing proves that the Tempo image the chart deploys still exposes them.
+ */
+export function tempoSeries(): Sample[] {
+  const fixture = JSON.parse(
+    readFileSync(repoPath('test/support/fixtures/tempo-series.json'), 'utf8'),
+  ) as { series: { name: string; labels: Record<string, string> }[] };
+  return fixture.series.map(({ name, labels }) => ({ name, labels, value: 0 }));
 }
 
 /** Series names Prometheus itself creates for every scrape (`up`, `scrape_*`), from the real

@@ -1,4 +1,5 @@
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { TracesBackend } from '../datasources.ts';
 import { prom, timeseries } from '../panels.ts';
 
 /**
@@ -11,12 +12,13 @@ const perSecond = (metric: string, by: string) =>
     ? `sum(rate(${metric}[$__rate_interval]))`
     : `sum by (${by}) (rate(${metric}[$__rate_interval]))`;
 
-/** Is the trace pipeline keeping up, and where does it lose spans? */
-export function pipelineHealth() {
-  return new DashboardBuilder('Tracing demo / Tracing pipeline health')
+/** Is the trace pipeline keeping up, and where does it lose spans? The last row is the store's. */
+export function pipelineHealth(backend: TracesBackend) {
+  const store = backend === 'tempo' ? 'Tempo' : 'Jaeger';
+  const dashboard = new DashboardBuilder('Tracing demo / Tracing pipeline health')
     .uid('tracing-demo-pipeline-health')
-    .description('OpenTelemetry Collector and Tempo: spans in and out, sampling, back-pressure.')
-    .tags(['tracing-demo', 'collector', 'tempo'])
+    .description(`OpenTelemetry Collector and ${store}: spans in and out, sampling, back-pressure.`)
+    .tags(['tracing-demo', 'collector', backend])
     .time({ from: 'now-1h', to: 'now' })
     .refresh('30s')
     .withRow(new RowBuilder('Collector: spans in and out'))
@@ -42,7 +44,8 @@ export function pipelineHealth() {
     .withPanel(
       timeseries({
         title: 'Spans exported',
-        description: 'Spans per second each exporter delivered (to Tempo: the sampled traces).',
+        description:
+          'Spans per second each exporter delivered (otlp_http/traces: the sampled traces, to the trace store).',
         unit: 'cps',
       }).withTarget(prom(perSecond('otelcol_exporter_sent_spans', 'exporter'), '{{exporter}}')),
     )
@@ -90,7 +93,7 @@ export function pipelineHealth() {
       timeseries({
         title: 'Exporter queue size vs capacity',
         description:
-          'Batches waiting in each exporter’s sending queue (on disk for Tempo) against its capacity. A queue near capacity means the backend is down or too slow; once full, new data is dropped.',
+          'Batches waiting in each exporter’s sending queue (on disk for otlp_http/traces, the trace store’s) against its capacity. A queue near capacity means the backend is down or too slow; once full, new data is dropped.',
         unit: 'short',
         width: 12,
       })
@@ -114,7 +117,12 @@ export function pipelineHealth() {
           'refused',
         ),
       ),
-    )
+    );
+  return backend === 'tempo' ? withTempoRow(dashboard) : withJaegerRow(dashboard);
+}
+
+function withTempoRow(dashboard: DashboardBuilder) {
+  return dashboard
     .withRow(new RowBuilder('Tempo'))
     .withPanel(
       timeseries({
@@ -134,5 +142,87 @@ export function pipelineHealth() {
         unit: 'cps',
         width: 12,
       }).withTarget(prom(perSecond('tempo_discarded_spans_total', 'reason'), '{{reason}}')),
+    );
+}
+
+/**
+ * Jaeger is a collector distribution too: its receiver and storage exporter report the same
+ * counters, with a `_total` suffix (jaeger/jaeger.yaml), under job jaeger.
+ */
+const JAEGER_JOB = 'job="jaeger"';
+const STORAGE_EXPORTER = `${JAEGER_JOB}, exporter="jaeger_storage_exporter"`;
+
+function withJaegerRow(dashboard: DashboardBuilder) {
+  return dashboard
+    .withRow(new RowBuilder('Jaeger'))
+    .withPanel(
+      timeseries({
+        title: 'Jaeger spans received and refused',
+        description:
+          'Spans per second Jaeger’s OTLP receiver accepted from the collector, and refused (the collector retries those). Refused should be 0.',
+        unit: 'cps',
+        width: 6,
+      })
+        .withTarget(
+          prom(
+            perSecond(`otelcol_receiver_accepted_spans_total{${JAEGER_JOB}}`, 'transport'),
+            '{{transport}} accepted',
+          ),
+        )
+        .withTarget(
+          prom(
+            perSecond(`otelcol_receiver_refused_spans_total{${JAEGER_JOB}}`, 'transport'),
+            '{{transport}} refused',
+          ),
+        ),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Jaeger spans stored and failed',
+        description:
+          'Spans per second written to Jaeger’s store, and spans whose write failed (lost, no retry). Failed should be 0.',
+        unit: 'cps',
+        width: 6,
+      })
+        .withTarget(
+          prom(perSecond(`otelcol_exporter_sent_spans_total{${STORAGE_EXPORTER}}`, ''), 'stored'),
+        )
+        .withTarget(
+          prom(
+            perSecond(`otelcol_exporter_send_failed_spans_total{${STORAGE_EXPORTER}}`, ''),
+            'failed',
+          ),
+        ),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Jaeger store reads',
+        description:
+          'Reads per second of Jaeger’s store, by operation and result: find_traces is a search, get_trace a lookup by id (a lookup of an id not stored yet counts as err).',
+        unit: 'reqps',
+        width: 6,
+      }).withTarget(
+        prom(
+          perSecond(
+            `jaeger_storage_requests_total{${JAEGER_JOB}, role="tracestore"}`,
+            'operation, result',
+          ),
+          '{{operation}} {{result}}',
+        ),
+      ),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Jaeger badger size',
+        description:
+          'Bytes badger keeps on disk (LSM tree and value log); retention (JAEGER_RETENTION) bounds it. 0 with the memory store.',
+        unit: 'bytes',
+        width: 6,
+      }).withTarget(
+        prom(
+          `sum by (instance) (jaeger_storage_badger_size_bytes_lsm{${JAEGER_JOB}} + jaeger_storage_badger_size_bytes_vlog{${JAEGER_JOB}})`,
+          '{{instance}}',
+        ),
+      ),
     );
 }

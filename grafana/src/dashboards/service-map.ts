@@ -4,7 +4,8 @@ import {
   DataqueryBuilder as TempoQuery,
   TempoQueryType,
 } from '@grafana/grafana-foundation-sdk/tempo';
-import { TEMPO } from '../datasources.ts';
+import { JAEGER, TEMPO, type TracesBackend } from '../datasources.ts';
+import { jaegerDependencies } from '../jaeger.ts';
 import { prom, promTable, table, timeseries } from '../panels.ts';
 
 const EDGE_REQUESTS = 'traces_service_graph_request_total';
@@ -18,11 +19,33 @@ const valueColumn = (name: string) => ({
 });
 
 /**
- * Who calls whom, from the collector's service_graph connector (every span, before sampling).
- * The node graph is the Tempo data source's service map, which reads these same metrics from
- * Prometheus (jsonData.serviceMap in provisioning), so the picture and the tables agree.
+ * The node graph: Tempo's service map reads the collector's service-graph metrics from Prometheus
+ * (jsonData.serviceMap in provisioning), so it agrees with the tables; Jaeger's dependency graph
+ * is computed from the traces it stored, so its call counts cover sampled traces only.
  */
-export function serviceMap() {
+function nodeGraph(backend: TracesBackend) {
+  const panel = new NodeGraphPanel().title('Service map').span(24).height(14);
+  if (backend === 'tempo') {
+    return panel
+      .description(
+        'Services and their calls (HTTP, RabbitMQ, PostgreSQL). Node and edge stats are request rate, error share and latency; click a node for its traces.',
+      )
+      .datasource(TEMPO)
+      .withTarget(new TempoQuery().datasource(TEMPO).queryType(TempoQueryType.ServiceMap));
+  }
+  return panel
+    .description(
+      'Services and their calls, from the traces Jaeger stored: edge numbers count calls in sampled traces only (errors, slow ones and a share of the rest). The tables below count every call.',
+    )
+    .datasource(JAEGER)
+    .withTarget(jaegerDependencies());
+}
+
+/**
+ * Who calls whom, from the collector's service_graph connector (every span, before sampling),
+ * under the trace store's picture of the same graph.
+ */
+export function serviceMap(backend: TracesBackend) {
   return new DashboardBuilder('Tracing demo / Service map')
     .uid('tracing-demo-service-map')
     .description(
@@ -32,17 +55,7 @@ export function serviceMap() {
     .time({ from: 'now-1h', to: 'now' })
     .refresh('30s')
     .withRow(new RowBuilder('Dependencies'))
-    .withPanel(
-      new NodeGraphPanel()
-        .title('Service map')
-        .description(
-          'Services and their calls (HTTP, RabbitMQ, PostgreSQL). Node and edge stats are request rate, error share and latency; click a node for its traces.',
-        )
-        .datasource(TEMPO)
-        .span(24)
-        .height(14)
-        .withTarget(new TempoQuery().datasource(TEMPO).queryType(TempoQueryType.ServiceMap)),
-    )
+    .withPanel(nodeGraph(backend))
     .withPanel(
       table({
         title: 'Edge request rate',

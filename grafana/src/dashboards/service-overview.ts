@@ -4,7 +4,7 @@ import { errorRatio, latencyQuantile, requestRate } from '../promql.ts';
 import { serviceVariable } from '../variables.ts';
 
 const LATENCY_NOTE =
-  'Exemplars (dots) link to the trace in Tempo; a trace is only there if tail sampling kept it (errors, slow traces, a share of the rest).';
+  'Exemplars (dots) link to the trace in the trace store; a trace is only there if tail sampling kept it (errors, slow traces, a share of the rest).';
 
 /**
  * RED metrics (rate, errors, duration) from the span metrics, which the collector computes from
