@@ -64,3 +64,23 @@ export function parseUrl(source: string, value: string, usage: string): string {
     throw new UsageError(`${source} wants an http(s) URL, not '${value}'`, usage);
   return value;
 }
+
+/**
+ * A point in time: RFC 3339 (`2026-12-07T10:00:00Z`, `…+01:00`), or local time without a zone
+ * (`2026-12-07 10:00`, `2026-12-07T10:00:30`, `2026-12-07` for its midnight).
+ */
+export function parseTime(flag: string, value: string, usage: string): Date {
+  const text = value.trim();
+  const match =
+    /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?)?$/i.exec(
+      text,
+    );
+  // Without a time, JavaScript reads a date as UTC midnight: local midnight is meant.
+  const date = match ? new Date(`${match[1]}T${match[2] ?? '00:00'}${match[3] ?? ''}`) : undefined;
+  if (!date || Number.isNaN(date.getTime()))
+    throw new UsageError(
+      `${flag} wants a time like 2026-12-07T10:00:00Z or 2026-12-07 10:00 (local), not '${value}'`,
+      usage,
+    );
+  return date;
+}

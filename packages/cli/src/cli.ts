@@ -20,7 +20,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n')}
 \`tracing-demo <command> --help\` shows a command's options.
 
 Endpoints (flag > environment > default, the local stack's ports):
-${endpointHelp(['tempo', 'prometheus', 'collectorMetrics', 'collectorHealth'])}
+${endpointHelp(['traces', 'tracesMetrics', 'prometheus', 'collectorMetrics', 'collectorHealth'])}
 
 Colors only on a terminal, and never with NO_COLOR set.
 Exit status: 0 ok, 1 something is down, missing or failed, 2 a bad command line or query.

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parsePositiveInt } from '../src/args.js';
+import { parseDuration, parsePositiveInt, parseTime } from '../src/args.js';
 import { run } from '../src/cli.js';
-import { resolveEndpoint, resolvePipelineEndpoints } from '../src/endpoints.js';
+import { resolveBackend, resolveEndpoint, resolvePipelineEndpoints } from '../src/endpoints.js';
 import { UsageError } from '../src/errors.js';
 import { outputWidth, wantsColor } from '../src/io.js';
+import { tracesMetricsUrl } from '../src/status/index.js';
 import { captureIo } from './support/io.js';
 
 async function cli(args: string[], env: Record<string, string> = {}) {
@@ -18,7 +19,9 @@ describe('usage', () => {
     expect(code).toBe(0);
     for (const command of ['trace', 'search', 'status', 'verify'])
       expect(out).toContain(`  ${command} `);
-    expect(out).toContain('TEMPO_URL');
+    expect(out).toContain('TRACES_URL');
+    expect(out).toContain('TRACES_BACKEND');
+    expect(out).not.toContain('TEMPO_URL');
     expect(out).toContain('http://127.0.0.1:13133/');
   });
 
@@ -48,13 +51,48 @@ describe('usage', () => {
     [['trace', 'a', 'b'], /one trace id at a time/, /Usage: tracing-demo trace/],
     [['trace', 'not-hex'], /not a trace id: 'not-hex'/, /^tracing-demo trace/],
     [
-      ['trace', 'abc', '--tempo', 'tempo:3200'],
-      /--tempo wants an http\(s\) URL, not 'tempo:3200'/,
+      ['trace', 'abc', '--traces-url', 'jaeger:16686'],
+      /--traces-url wants an http\(s\) URL, not 'jaeger:16686'/,
       /Usage/,
     ],
-    [['search'], /give a TraceQL query/, /Usage: tracing-demo search/],
-    [['search', '{}', '--limit', '0'], /--limit wants a positive whole number, not '0'/, /Usage/],
-    [['search', '{}', '--since', 'yesterday'], /--since wants a duration/, /Usage/],
+    [
+      ['trace', 'abc', '--traces-backend', 'zipkin'],
+      /--traces-backend wants jaeger or tempo, not 'zipkin'/,
+      /Usage: tracing-demo trace/,
+    ],
+    [['trace', 'abc', '--tempo', 'http://t:3200'], /Unknown option '--tempo'/, /Usage/],
+    [
+      ['search', '{ status = error }'],
+      /a TraceQL query goes in --traceql \(Tempo only\), not '\{ status = error \}'/,
+      /Usage: tracing-demo search/,
+    ],
+    [['search', 'errors'], /search takes filters \(--service, /, /Usage: tracing-demo search/],
+    [['search', '--limit', '0'], /--limit wants a positive whole number, not '0'/, /Usage/],
+    [['search', '--since', 'yesterday'], /--since wants a duration/, /Usage/],
+    [['search', '--min-duration', 'slow'], /--min-duration wants a duration/, /Usage/],
+    [
+      ['search', '--min-duration', '2s', '--max-duration', '1s'],
+      /--min-duration is above --max-duration: no span can match/,
+      /Usage/,
+    ],
+    [['search', '--attr', 'tenant'], /--attr wants KEY=VALUE, not 'tenant'/, /Usage/],
+    [['search', '--attr', 'a=1', '--attr', 'a=2'], /--attr a given twice/, /Usage/],
+    [
+      ['search', '--service', 'x', '--traceql', '{}'],
+      /--traceql replaces the filters: put them into the query/,
+      /Usage/,
+    ],
+    [
+      ['search', '--since', '1h', '--start', '2026-12-07 10:00'],
+      /--since and --start both say when the window begins: give one/,
+      /Usage/,
+    ],
+    [['search', '--start', 'monday'], /--start wants a time like 2026-12-07T10:00:00Z/, /Usage/],
+    [
+      ['search', '--start', '2026-12-07 10:00', '--end', '2026-12-07 09:00'],
+      /the window ends before it starts/,
+      /Usage/,
+    ],
     [['status', 'now'], /status takes no arguments/, /Usage: tracing-demo status/],
     [
       ['verify', '--local', '-n', 'demo'],
@@ -62,8 +100,19 @@ describe('usage', () => {
       /Usage: tracing-demo verify/,
     ],
     [
-      ['verify', '--no-tempo', '--tempo-url', 'http://tempo:3200'],
-      /--no-tempo means there is no Tempo; --tempo-url names one/,
+      ['verify', '--no-trace-store', '--traces-url', 'http://jaeger:16686'],
+      /--no-trace-store means there is no trace store; --traces-url describes one/,
+      /Usage: tracing-demo verify/,
+    ],
+    [
+      ['verify', '--no-trace-store', '--traces-backend', 'jaeger'],
+      /--no-trace-store means there is no trace store; --traces-backend describes one/,
+      /Usage: tracing-demo verify/,
+    ],
+    [['verify', '--no-tempo'], /Unknown option '--no-tempo'/, /Usage: tracing-demo verify/],
+    [
+      ['verify', '--traces-backend', 'zipkin'],
+      /--traces-backend wants jaeger or tempo, not 'zipkin'/,
       /Usage: tracing-demo verify/,
     ],
     [
@@ -79,10 +128,13 @@ describe('usage', () => {
     expect(err).toMatch(usage);
   });
 
-  it('a bad TEMPO_URL is named as the culprit', async () => {
-    const { code, err } = await cli(['trace', 'abc'], { TEMPO_URL: 'nope' });
-    expect(code).toBe(2);
-    expect(err).toContain("TEMPO_URL wants a URL like http://127.0.0.1:3200, not 'nope'");
+  it('a bad TRACES_URL or TRACES_BACKEND is named as the culprit', async () => {
+    const url = await cli(['trace', 'abc'], { TRACES_URL: 'nope' });
+    expect(url.code).toBe(2);
+    expect(url.err).toContain("TRACES_URL wants a URL like http://127.0.0.1:3200, not 'nope'");
+    const backend = await cli(['search'], { TRACES_BACKEND: 'elastic' });
+    expect(backend.code).toBe(2);
+    expect(backend.err).toContain("TRACES_BACKEND wants jaeger or tempo, not 'elastic'");
   });
 });
 
@@ -105,21 +157,78 @@ describe('values', () => {
   });
 
   it('endpoints: the flag, else the environment variable, else the local port', () => {
-    expect(resolveEndpoint('tempo', 'http://flag:1', { TEMPO_URL: 'http://env:2' }, '')).toBe(
+    expect(resolveEndpoint('traces', 'http://flag:1', { TRACES_URL: 'http://env:2' }, '')).toBe(
       'http://flag:1',
     );
-    expect(resolveEndpoint('tempo', undefined, { TEMPO_URL: 'http://env:2' }, '')).toBe(
+    expect(resolveEndpoint('traces', undefined, { TRACES_URL: 'http://env:2' }, '')).toBe(
       'http://env:2',
     );
-    expect(resolveEndpoint('tempo', undefined, { TEMPO_URL: '' }, '')).toBe(
-      'http://127.0.0.1:3200',
+    expect(resolveEndpoint('traces', undefined, { TRACES_URL: '' }, '')).toBe(
+      'http://127.0.0.1:16686',
     );
     expect(resolvePipelineEndpoints({}, { PROMETHEUS_URL: 'http://prom:9090' }, '')).toEqual({
-      tempo: 'http://127.0.0.1:3200',
+      traces: 'http://127.0.0.1:16686',
       prometheus: 'http://prom:9090',
       collectorMetrics: 'http://127.0.0.1:8888/metrics',
       collectorHealth: 'http://127.0.0.1:13133/',
     });
+    expect(
+      resolvePipelineEndpoints(
+        { 'traces-backend': 'tempo', 'traces-url': 'http://tempo:3200' },
+        { TRACES_METRICS_URL: 'http://tempo:3200/metrics' },
+        '',
+      ),
+    ).toMatchObject({
+      traces: 'http://tempo:3200',
+      tracesBackend: 'tempo',
+      tracesMetrics: 'http://tempo:3200/metrics',
+    });
+  });
+
+  it('the backend: the flag, else TRACES_BACKEND, else detect; jaeger or tempo only', () => {
+    expect(resolveBackend('Tempo', { TRACES_BACKEND: 'jaeger' }, '')).toBe('tempo');
+    expect(resolveBackend(undefined, { TRACES_BACKEND: 'jaeger' }, '')).toBe('jaeger');
+    expect(resolveBackend(undefined, { TRACES_BACKEND: '' }, '')).toBeUndefined();
+    expect(resolveBackend(undefined, {}, '')).toBeUndefined();
+    expect(() => resolveBackend('', {}, '')).toThrow(UsageError);
+    expect(() => resolveBackend(undefined, { TRACES_BACKEND: 'zipkin' }, '')).toThrow(
+      "TRACES_BACKEND wants jaeger or tempo, not 'zipkin'",
+    );
+  });
+
+  it("the store's own metrics: as given, else Jaeger's metrics port or Tempo's /metrics", () => {
+    const at = (traces: string, tracesMetrics?: string) => ({
+      traces,
+      prometheus: '',
+      collectorMetrics: '',
+      collectorHealth: '',
+      ...(tracesMetrics ? { tracesMetrics } : {}),
+    });
+    expect(tracesMetricsUrl(at('http://127.0.0.1:16686/'), 'jaeger')).toBe(
+      'http://127.0.0.1:14269/metrics',
+    );
+    expect(tracesMetricsUrl(at('https://jaeger.example/query'), 'jaeger')).toBe(
+      'https://jaeger.example:14269/metrics',
+    );
+    expect(tracesMetricsUrl(at('http://tempo:3200/'), 'tempo')).toBe('http://tempo:3200/metrics');
+    expect(
+      tracesMetricsUrl(at('http://jaeger:16686', 'http://jaeger:8888/metrics'), 'jaeger'),
+    ).toBe('http://jaeger:8888/metrics');
+  });
+
+  it('times: RFC 3339, or local without a zone', () => {
+    expect(parseTime('--start', '2026-12-07T10:00:00Z', '').toISOString()).toBe(
+      '2026-12-07T10:00:00.000Z',
+    );
+    expect(parseTime('--start', '2026-12-07T10:00:00+01:00', '').toISOString()).toBe(
+      '2026-12-07T09:00:00.000Z',
+    );
+    expect(parseTime('--start', '2026-12-07 10:00', '').getTime()).toBe(
+      new Date(2026, 11, 7, 10, 0).getTime(),
+    );
+    expect(parseTime('--start', '2026-12-07', '').getTime()).toBe(new Date(2026, 11, 7).getTime());
+    for (const bad of ['', 'now', '10:00', '2026-13-40 10:00', '2026-12-07 25:00'])
+      expect(() => parseTime('--start', bad, '')).toThrow(UsageError);
   });
 
   it('colors on a terminal only, never with NO_COLOR, always with FORCE_COLOR', () => {

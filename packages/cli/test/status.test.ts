@@ -1,14 +1,14 @@
 import {
   type CollectorProcess,
   freePort,
+  type JaegerProcess,
   type PrometheusProcess,
   type SyntheticSpan,
   sendSpans,
   startCollector,
+  startJaeger,
   startPrometheus,
-  startTempo,
   syntheticTrace,
-  type TempoProcess,
   waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { type PipelineEndpoints, pipelineStatus } from '../src/status/index.js';
 import { baselineHashShare, traceIdKeptAt } from '../src/verify/sampling.js';
 import { captureIo } from './support/io.js';
 
-let tempo: TempoProcess;
+let jaeger: JaegerProcess;
 let collector: CollectorProcess;
 let prometheus: PrometheusProcess;
 let endpoints: PipelineEndpoints;
@@ -37,20 +37,17 @@ function traceIdDroppedAt1Percent(): string {
 // policy), an ordinary trace whose id verify would choose (kept by the baseline) and an
 // ordinary trace whose id hashes high (dropped). 18 spans in, 12 out. Only the chosen id hashes
 // low, so the baseline policy keeping exactly one trace means it kept that one.
-//
-// This file never asks Tempo for a trace: after a query, this Tempo build takes longer to stop
-// than the harness waits (15 s), and the last test stops it.
 const failing = withTraceId(traceIdDroppedAt1Percent(), syntheticTrace({ error: true }));
 const chosen = withTraceId(traceIdKeptAt(), syntheticTrace({}));
 const unlucky = withTraceId(traceIdDroppedAt1Percent(), syntheticTrace({}));
 
 beforeAll(async () => {
   const healthPort = await freePort();
-  [tempo, prometheus] = await Promise.all([startTempo(), startPrometheus()]);
+  [jaeger, prometheus] = await Promise.all([startJaeger(), startPrometheus()]);
   collector = await startCollector({
     configs: ['collector/otel-collector.yaml'],
     env: {
-      TEMPO_OTLP_HTTP_ENDPOINT: tempo.otlpHttpUrl,
+      TRACES_OTLP_HTTP_ENDPOINT: jaeger.otlpHttpUrl,
       OTELCOL_HEALTH_ENDPOINT: `127.0.0.1:${healthPort}`,
       SAMPLING_BASELINE_PERCENT: '1',
       SAMPLING_WAIT_AFTER_ROOT: '1s',
@@ -59,18 +56,21 @@ beforeAll(async () => {
   endpoints = {
     collectorHealth: `http://127.0.0.1:${healthPort}/`,
     collectorMetrics: collector.telemetryUrl,
-    tempo: tempo.url,
+    // No backend: detected from Jaeger's answers, as `tracing-demo status` does by default.
+    traces: jaeger.url,
+    tracesMetrics: jaeger.metricsUrl,
     prometheus: prometheus.url,
   };
   expect(await sendSpans(collector.otlpHttpUrl, [...failing, ...chosen, ...unlucky])).toBe(200);
   await waitFor(
-    'three sampling decisions and 12 spans exported',
+    'three sampling decisions, 12 spans exported and stored',
     async () => {
-      const { collector: counters } = await pipelineStatus(endpoints);
+      const { collector: counters, components } = await pipelineStatus(endpoints);
       return (
         counters &&
         counters.tracesKept + counters.tracesDropped === 3 &&
-        counters.spansExported === 12
+        counters.spansExported === 12 &&
+        components.some((c) => c.details.includes('stored 12, failed 0'))
       );
     },
     { timeoutMs: 30_000, intervalMs: 250 },
@@ -78,7 +78,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await collector?.stop();
-  await Promise.all([tempo?.stop(), prometheus?.stop()]);
+  await Promise.all([jaeger?.stop(), prometheus?.stop()]);
 });
 
 const flags = () => [
@@ -86,8 +86,10 @@ const flags = () => [
   endpoints.collectorHealth,
   '--collector-metrics',
   endpoints.collectorMetrics,
-  '--tempo',
-  endpoints.tempo,
+  '--traces-url',
+  endpoints.traces,
+  '--traces-metrics',
+  endpoints.tracesMetrics as string,
   '--prometheus',
   endpoints.prometheus,
 ];
@@ -100,7 +102,7 @@ describe('tracing-demo status', () => {
       tracesDropped: 1,
       keptByPolicy: { errors: 1, baseline: 1 },
     });
-    expect(status.tempo).toEqual({ spansReceived: 12, spansDiscarded: 0 });
+    expect(status.traceStore).toEqual({ backend: 'jaeger', spansReceived: 12, spansLost: 0 });
   });
 
   it('shows every component up, the spans in and out, and the kept ratio', async () => {
@@ -113,12 +115,14 @@ describe('tracing-demo status', () => {
     expect(lines[1]).toMatch(
       /^collector +✓ up +healthy · spans received 18, refused 0 · exported 12, failed 0 · queue 0$/,
     );
-    expect(lines[2]).toMatch(/^tempo +✓ up +ready · spans received 12, discarded 0$/);
+    expect(lines[2]).toMatch(
+      /^jaeger +✓ up +query API answers · spans received 12, refused 0 · stored 12, failed 0$/,
+    );
     expect(lines[3]).toMatch(
       /^prometheus +✓ up +ready · targets \d+\/\d+ up · alerts \d+ firing, \d+ pending$/,
     );
     expect(captured.out).toContain(
-      'kept ratio  66.7% of the spans the collector received went to Tempo (12 of 18)',
+      'kept ratio  66.7% of the spans the collector received went to Jaeger (12 of 18)',
     );
     expect(captured.out).toMatch(
       /^sampling {4}traces kept 2, dropped 1 · kept by policy: (errors 1, baseline 1|baseline 1, errors 1)$/m,
@@ -127,15 +131,21 @@ describe('tracing-demo status', () => {
   });
 
   it('marks a component that stopped answering, and exits 1', async () => {
-    await tempo.stop();
+    await jaeger.stop();
     const { io, captured } = captureIo();
     const code = await run(['status', ...flags()], io);
     expect(code).toBe(1);
     expect(captured.out).toMatch(/^collector +✓ up /m);
-    expect(captured.out).toMatch(/^tempo +✗ down +cannot reach Tempo at /m);
+    // Nothing answers to tell which store it was.
+    expect(captured.out).toMatch(/^traces +✗ down +cannot reach the trace store at /m);
     expect(captured.out).toMatch(/^prometheus +✓ up /m);
     expect(captured.out).toContain(
-      `✗ tempo is down: cannot reach Tempo at ${tempo.url} (connection refused): is the local stack running? \`make local\``,
+      `✗ traces is down: cannot reach the trace store at ${jaeger.url} (connection refused): is the local stack running? \`make local\``,
     );
+    expect(captured.out).toContain('went to the trace store (12 of 18)');
+    const named = captureIo({ TRACES_BACKEND: 'jaeger' });
+    expect(await run(['status', ...flags()], named.io)).toBe(1);
+    expect(named.captured.out).toMatch(/^jaeger +✗ down +cannot reach Jaeger at /m);
+    expect(named.captured.out).toContain('went to Jaeger (12 of 18)');
   });
 });

@@ -129,6 +129,10 @@ describe('the Jaeger store', () => {
   it('without a service, searches every service once per trace', async () => {
     const found = await store.search({});
     expect(ids(found).sort()).toEqual([idOf(failing), idOf(slow), idOf(other)].sort());
+    expect(found.find((t) => t.traceId === idOf(failing))).toMatchObject({
+      spanCount: 6,
+      errorCount: 1,
+    });
   });
 
   it('filters by operation and duration (api/v3)', async () => {

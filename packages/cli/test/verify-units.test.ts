@@ -8,7 +8,7 @@ import { KubeConfig, type V1Pod, type V1Service } from '@kubernetes/client-node'
 import { freePort } from '@tracing-demo/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
-import { UnreachableError } from '../src/errors.js';
+import { CliError, UnreachableError } from '../src/errors.js';
 import { createKubeClient, type KubeClient, workloadFromDeployment } from '../src/verify/kube.js';
 import {
   firstReadyPod,
@@ -390,7 +390,7 @@ describe('the Kubernetes client', () => {
 
     it('goes on to the gateway once workloads are ready, and names it when unreachable', async () => {
       const api = await startKubeApi(workloadsApi(2));
-      const [gatewayPort, tempoPort] = [await freePort(), await freePort()];
+      const [gatewayPort, storePort] = [await freePort(), await freePort()];
       try {
         useApi(api.url);
         const { io, captured } = captureIo();
@@ -402,8 +402,8 @@ describe('the Kubernetes client', () => {
           'tracing-demo',
           '--gateway-url',
           `http://127.0.0.1:${gatewayPort}`,
-          '--tempo-url',
-          `http://127.0.0.1:${tempoPort}`,
+          '--traces-url',
+          `http://127.0.0.1:${storePort}`,
           '--settle',
           '0s',
         ];
@@ -413,7 +413,7 @@ describe('the Kubernetes client', () => {
         );
         expect(api.seen[0]).toMatch(/^\/apis\/apps\/v1\/namespaces\/other\//);
         expect(captured.err).toBe(
-          `tracing-demo verify: verify failed: gateway and Tempo reachable: cannot reach the api-gateway at http://127.0.0.1:${gatewayPort} (connection refused)\n`,
+          `tracing-demo verify: verify failed: gateway and trace store reachable: cannot reach the api-gateway at http://127.0.0.1:${gatewayPort} (connection refused)\n`,
         );
       } finally {
         await api.close();
@@ -464,12 +464,12 @@ describe('runVerify', () => {
           ...options,
           settleMs: 10_000,
           gatewayUrl: `http://127.0.0.1:${port}`,
-          tempoUrl: 'http://127.0.0.1:1',
+          tracesUrl: 'http://127.0.0.1:1',
         },
         { kube: () => kube, print: (l) => lines.push(l) },
       );
       await expect(failure).rejects.toThrow(
-        /gateway and Tempo reachable: .*\/readyz answered 503: signing keys not loaded/,
+        /gateway and trace store reachable: .*\/readyz answered 503: signing keys not loaded/,
       );
     } finally {
       gateway.close();
@@ -514,10 +514,55 @@ describe('runVerify', () => {
     const lines: string[] = [];
     await expect(
       runVerify(options, { kube: () => kube, print: (l) => lines.push(l) }),
-    ).rejects.toThrow(/gateway and Tempo reachable: cannot reach the api-gateway/);
-    expect(closed.sort()).toEqual(['tracing-demo-api-gateway', 'tracing-demo-tempo']);
+    ).rejects.toThrow(/gateway and trace store reachable: cannot reach the api-gateway/);
+    // Without --traces-backend, the Jaeger Service is tried first; it exists here.
+    expect(closed.sort()).toEqual(['tracing-demo-api-gateway', 'tracing-demo-jaeger']);
     expect(lines[0]).toBe(
       'verifying release tracing-demo in namespace demo (Kubernetes API https://cluster.example:6443)',
+    );
+  });
+
+  it('port-forwards to the Service of the backend it is told, else Jaeger’s, else Tempo’s', async () => {
+    const attempts: string[] = [];
+    const kube = (existing: string[]): KubeClient => ({
+      server: 'https://cluster.example:6443',
+      defaultNamespace: 'demo',
+      listWorkloads: async () => [workload('tracing-demo-api-gateway', 1, 1)],
+      forwardService: async (namespace, service, port) => {
+        attempts.push(`${service}:${port}`);
+        if (!existing.includes(service))
+          throw new CliError(
+            `port-forwarding to service ${namespace}/${service}: the Kubernetes API answered 404: services "${service}" not found`,
+          );
+        const free = await freePort(); // nothing listens: the gateway check fails after
+        return { url: `http://127.0.0.1:${free}`, description: service, close: async () => {} };
+      },
+    });
+    const verify = (client: KubeClient, extra: Partial<Parameters<typeof runVerify>[0]> = {}) =>
+      runVerify({ ...options, ...extra }, { kube: () => client, print: () => {} });
+
+    await expect(verify(kube(['tracing-demo-api-gateway', 'tracing-demo-tempo']))).rejects.toThrow(
+      /gateway and trace store reachable: cannot reach the api-gateway/,
+    );
+    expect(attempts.splice(0)).toEqual([
+      'tracing-demo-api-gateway:3000',
+      'tracing-demo-jaeger:16686',
+      'tracing-demo-tempo:3200',
+    ]);
+
+    await expect(
+      verify(kube(['tracing-demo-api-gateway', 'tracing-demo-tempo']), { tracesBackend: 'tempo' }),
+    ).rejects.toThrow(/cannot reach the api-gateway/);
+    expect(attempts.splice(0)).toEqual([
+      'tracing-demo-api-gateway:3000',
+      'tracing-demo-tempo:3200',
+    ]);
+
+    await expect(verify(kube(['tracing-demo-api-gateway']))).rejects.toThrow(
+      'verify failed: gateway and trace store reachable: no trace store to port-forward to: ' +
+        'port-forwarding to service demo/tracing-demo-jaeger: the Kubernetes API answered 404: ' +
+        'services "tracing-demo-jaeger" not found; port-forwarding to service ' +
+        'demo/tracing-demo-tempo: the Kubernetes API answered 404: services "tracing-demo-tempo" not found',
     );
   });
 });

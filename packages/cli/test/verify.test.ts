@@ -5,11 +5,11 @@ import {
   type CollectorProcess,
   createDatabase,
   freePort,
+  type JaegerProcess,
   type ServiceProcess,
   startCollector,
+  startJaeger,
   startServiceProcess,
-  startTempo,
-  type TempoProcess,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { run } from '../src/cli.js';
@@ -19,7 +19,7 @@ import { captureIo } from './support/io.js';
 
 const services = join(import.meta.dirname, '..', '..', '..', 'services');
 
-let tempo: TempoProcess;
+let jaeger: JaegerProcess;
 let collector: CollectorProcess;
 const processes: ServiceProcess[] = [];
 let gatewayUrl: string;
@@ -27,14 +27,14 @@ let gatewayUrl: string;
 /**
  * The real platform minus Kubernetes: the four HTTP services exporting to the real collector
  * (collector/otel-collector.yaml with its production sampling: errors, slow, 10% of the rest),
- * which exports to the real Tempo. Decisions come 2 s after a trace's first span instead of 10 s:
+ * which exports to the real Jaeger. Decisions come 2 s after a trace's first span instead of 10 s:
  * verify's gateway span has a parent (verify's traceparent), so no root span ends the wait early.
  */
 beforeAll(async () => {
-  tempo = await startTempo();
+  jaeger = await startJaeger();
   collector = await startCollector({
     configs: ['collector/otel-collector.yaml'],
-    env: { TEMPO_OTLP_HTTP_ENDPOINT: tempo.otlpHttpUrl, SAMPLING_DECISION_WAIT: '2s' },
+    env: { TRACES_OTLP_HTTP_ENDPOINT: jaeger.otlpHttpUrl, SAMPLING_DECISION_WAIT: '2s' },
   });
   const databaseUrl = await createDatabase(inject('postgresAdminUrl'), 'cli_verify');
   const [gatewayPort, authPort, orderPort, paymentPort, noRabbit] = await Promise.all([
@@ -74,11 +74,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop()));
   await collector?.stop();
-  await tempo?.stop();
+  await jaeger?.stop();
 });
 
 describe('tracing-demo verify', () => {
-  it('places an order and finds its whole trace in Tempo, through tail sampling', async () => {
+  it('places an order and finds its whole trace in Jaeger, through tail sampling', async () => {
     // The installed command, so the test also shows it exits by itself once verified.
     const bin = join(import.meta.dirname, '..', 'bin', 'tracing-demo.js');
     const args = [
@@ -86,8 +86,10 @@ describe('tracing-demo verify', () => {
       '--local',
       '--gateway-url',
       gatewayUrl,
-      '--tempo-url',
-      tempo.url,
+      '--traces-url',
+      jaeger.url,
+      '--traces-backend',
+      'jaeger',
       '--timeout',
       '40s',
       '--width',
@@ -104,7 +106,7 @@ describe('tracing-demo verify', () => {
     expect(lines[1]).toBe('- workloads ready: skipped (--local)');
     expect(lines[2]).toMatch(
       new RegExp(
-        `^✓ gateway and Tempo reachable: gateway ${gatewayUrl}, Tempo ${tempo.url} \\(\\d+\\.\\d s\\)$`,
+        `^✓ gateway and trace store reachable: gateway ${gatewayUrl}, Jaeger ${jaeger.url} \\(\\d+\\.\\d s\\)$`,
       ),
     );
     const placed =
@@ -114,10 +116,10 @@ describe('tracing-demo verify', () => {
     expect(placed, stdout).not.toBeNull();
     const traceId = placed?.[1] as string;
     expect(stdout).toMatch(
-      /^✓ trace in Tempo: \d+ spans from (auth-service, )?api-gateway, (auth-service, )?order-service, payment-service \(\d+\.\d s\)$/m,
+      /^✓ trace in Jaeger: \d+ spans from (auth-service, )?api-gateway, (auth-service, )?order-service, payment-service \(\d+\.\d s\)$/m,
     );
     // The tree: the gateway's SERVER span continues verify's traceparent, whose span is
-    // verify's own and not in Tempo, so it shows as an orphan at the top.
+    // verify's own and not in Jaeger, so it shows as an orphan at the top.
     expect(stdout).toContain(`trace ${traceId} · `);
     expect(stdout).toMatch(/^⚠ api-gateway: POST \/api\/orders \[SERVER\]/m);
     expect(stdout).toMatch(/^ +.*payment-service: POST \/charges \[SERVER\] +│/m);
@@ -125,10 +127,12 @@ describe('tracing-demo verify', () => {
     expect(lines.at(-2)).toMatch(/^✓ local stack verified in \d+\.\d s$/);
   });
 
-  it('with --no-tempo (a release without Tempo) places the order and skips the trace, exit 0', async () => {
-    // Nothing listens on a free port: asking Tempo there would fail the run.
-    const { io, captured } = captureIo({ TEMPO_URL: `http://127.0.0.1:${await freePort()}` });
-    expect(await run(['verify', '--local', '--gateway-url', gatewayUrl, '--no-tempo'], io)).toBe(0);
+  it('with --no-trace-store (a release without one) places the order and skips the trace, exit 0', async () => {
+    // Nothing listens on a free port: asking a store there would fail the run.
+    const { io, captured } = captureIo({ TRACES_URL: `http://127.0.0.1:${await freePort()}` });
+    expect(
+      await run(['verify', '--local', '--gateway-url', gatewayUrl, '--no-trace-store'], io),
+    ).toBe(0);
     const lines = captured.out.split('\n');
     expect(lines[2]).toMatch(
       new RegExp(`^✓ gateway reachable: gateway ${gatewayUrl} \\(\\d+\\.\\d s\\)$`),
@@ -136,7 +140,7 @@ describe('tracing-demo verify', () => {
     expect(lines[3]).toMatch(
       /^✓ order placed: as alice@example\.com: order [0-9a-f-]{36} \(201\) /,
     );
-    expect(lines[4]).toBe('- trace in Tempo: skipped (--no-tempo)');
+    expect(lines[4]).toBe('- trace in the trace store: skipped (--no-trace-store)');
     expect(lines[5]).toMatch(/^✓ local stack verified without its trace in \d+\.\d s$/);
     expect(captured.err).toBe('');
   });
@@ -148,8 +152,8 @@ describe('tracing-demo verify', () => {
       '--local',
       '--gateway-url',
       gatewayUrl,
-      '--tempo-url',
-      tempo.url,
+      '--traces-url',
+      jaeger.url,
       '--password',
       'wrong',
     ];
@@ -173,7 +177,7 @@ describe('tracing-demo verify', () => {
       },
       forwardService: async (namespace, service, port) => {
         forwarded.push(`${namespace}/${service}:${port}`);
-        const url = service === 'demo-api-gateway' ? gatewayUrl : tempo.url;
+        const url = service === 'demo-api-gateway' ? gatewayUrl : jaeger.url;
         return {
           url,
           description: `svc/${service}:${port}`,
@@ -193,14 +197,15 @@ describe('tracing-demo verify', () => {
       },
       { kube: () => kube, print: (line) => lines.push(line) },
     );
-    expect(forwarded).toEqual(['tracing/demo-api-gateway:3000', 'tracing/demo-tempo:3200']);
-    expect(closed.sort()).toEqual(['demo-api-gateway', 'demo-tempo']);
+    // No backend given: the Jaeger Service is tried first, and it is there.
+    expect(forwarded).toEqual(['tracing/demo-api-gateway:3000', 'tracing/demo-jaeger:16686']);
+    expect(closed.sort()).toEqual(['demo-api-gateway', 'demo-jaeger']);
     expect(lines[0]).toBe(
       'verifying release demo in namespace tracing (Kubernetes API https://kind-control-plane:6443)',
     );
     expect(lines[1]).toMatch(/^✓ workloads ready: 1 of 1 ready \(1 Deployment, 0 StatefulSets\)/);
     expect(lines[2]).toMatch(
-      /^✓ gateway and Tempo reachable: gateway port-forward svc\/demo-api-gateway:3000, Tempo port-forward svc\/demo-tempo:3200/,
+      /^✓ gateway and trace store reachable: gateway port-forward svc\/demo-api-gateway:3000, Jaeger port-forward svc\/demo-jaeger:16686/,
     );
     expect([...new Set(result.spans.map((s) => s.service))]).toEqual(
       expect.arrayContaining(['api-gateway', 'order-service', 'payment-service']),

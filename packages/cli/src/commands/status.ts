@@ -4,20 +4,24 @@ import { endpointHelp, resolvePipelineEndpoints } from '../endpoints.js';
 import { UsageError } from '../errors.js';
 import { outputWidth, wantsColor } from '../io.js';
 import { type PipelineStatus, pipelineStatus } from '../status/index.js';
+import { BACKEND_NAMES, type TracesBackend } from '../stores/index.js';
 import { createStyle } from '../style.js';
 import { renderTable } from '../table.js';
 
 const usage = `Usage: tracing-demo status [options]
 
 The tracing pipeline's health at a glance: the collector (health check; spans received,
-refused, exported to Tempo, failed; tail sampling decisions), Tempo (ready; spans received,
+refused, exported to the trace store, failed; tail sampling decisions), the trace store (Jaeger:
+its query API answers, spans received, refused, stored, failed; Tempo: ready, spans received,
 discarded) and Prometheus (ready; scrape targets up; alerts firing), and the kept ratio: the
-share of the spans the collector received that it exported to Tempo.
+share of the spans the collector received that it exported to the trace store.
 
 Options:
   --collector-health URL   the collector's health_check extension
   --collector-metrics URL  the collector's own telemetry
-  --tempo URL              Tempo's HTTP API
+  --traces-url URL         the trace store's query API (Jaeger :16686 or Tempo :3200)
+  --traces-backend B       jaeger or tempo (default: detected from the store's answers)
+  --traces-metrics URL     the trace store's own metrics (Jaeger's metrics port, Tempo's /metrics)
   --prometheus URL         Prometheus' HTTP API
   --width N                lay out in N columns (default: the terminal's, or 100)
   -h, --help               this help
@@ -26,7 +30,7 @@ Exit status: 0 every component up (warnings such as firing alerts are printed, n
 1 a component is down, 2 bad arguments.
 
 Endpoints (flag > environment > default):
-${endpointHelp(['collectorHealth', 'collectorMetrics', 'tempo', 'prometheus'])}
+${endpointHelp(['collectorHealth', 'collectorMetrics', 'traces', 'tracesMetrics', 'prometheus'])}
 `;
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
@@ -53,10 +57,12 @@ export function renderStatus(
     '',
   ];
   const collector = status.collector;
+  const store = status.components.find((c) => c.name === 'jaeger' || c.name === 'tempo')?.name;
+  const storeName = store ? BACKEND_NAMES[store as TracesBackend] : 'the trace store';
   if (status.keptRatio !== undefined && collector)
     lines.push(
       `kept ratio  ${style.bold(percent(status.keptRatio))} of the spans the collector received ` +
-        `went to Tempo (${collector.spansExported} of ${collector.spansReceived})`,
+        `went to ${storeName} (${collector.spansExported} of ${collector.spansReceived})`,
     );
   else if (collector) lines.push('kept ratio  - (the collector has received no spans yet)');
   if (collector) {
@@ -80,13 +86,15 @@ export function renderStatus(
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'health of the collector, Tempo and Prometheus, and the share of spans kept',
+  summary: 'health of the collector, the trace store and Prometheus, and the share of spans kept',
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandLine(
       args,
       {
-        tempo: { type: 'string' },
+        'traces-url': { type: 'string' },
+        'traces-backend': { type: 'string' },
+        'traces-metrics': { type: 'string' },
         prometheus: { type: 'string' },
         'collector-metrics': { type: 'string' },
         'collector-health': { type: 'string' },

@@ -1,38 +1,44 @@
 import { parseCommandLine, parsePositiveInt } from '../args.js';
 import type { Command } from '../command.js';
-import { endpointHelp, resolveEndpoint } from '../endpoints.js';
+import { endpointHelp, resolveTraceStore } from '../endpoints.js';
 import { UsageError } from '../errors.js';
 import { outputWidth, wantsColor } from '../io.js';
 import { renderTrace } from '../render.js';
-import { traceStore } from '../stores/index.js';
+import { connectTraceStore, normalizeTraceId } from '../stores/index.js';
 
 const usage = `Usage: tracing-demo trace <trace-id> [options]
 
-Fetches one trace from Tempo and prints it as a tree: each span under its parent (siblings by
-start time) with its service, name and kind, a bar showing when it ran within the trace, its
-duration, and ✗ ERROR with the status message for failed spans. Spans whose parent is not in
-the trace are shown at the top level, marked ⚠.
+Fetches one trace from the trace store (Jaeger or Tempo) and prints it as a tree: each span
+under its parent (siblings by start time) with its service, name and kind, a bar showing when
+it ran within the trace, its duration, and ✗ ERROR with the status message for failed spans.
+Spans whose parent is not in the trace are shown at the top level, marked ⚠.
 
 Options:
-  --tempo URL    Tempo's HTTP API (TEMPO_URL, default http://127.0.0.1:3200)
-  --width N      lay out in N columns (default: the terminal's, or 100)
-  --json         print the spans as JSON instead (the library's normalized Span list)
-  -h, --help     this help
+  --traces-url URL      the trace store's query API (default http://127.0.0.1:16686)
+  --traces-backend B    jaeger or tempo (default: detected from the store's answers)
+  --width N             lay out in N columns (default: the terminal's, or 100)
+  --json                print the spans as JSON instead (the library's normalized Span list)
+  -h, --help            this help
 
-Exit status: 0 printed, 1 not found or Tempo unreachable, 2 bad arguments.
+Exit status: 0 printed, 1 not found or the store unreachable, 2 bad arguments.
 
 Endpoints (flag > environment > default):
-${endpointHelp(['tempo'])}
+${endpointHelp(['traces'])}
 `;
 
 export const traceCommand: Command = {
   name: 'trace',
-  summary: 'print a trace from Tempo as a tree with a waterfall of its spans',
+  summary: 'print a trace from Jaeger or Tempo as a tree with a waterfall of its spans',
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandLine(
       args,
-      { tempo: { type: 'string' }, width: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        'traces-url': { type: 'string' },
+        'traces-backend': { type: 'string' },
+        width: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       usage,
     );
     if (values.help) {
@@ -44,10 +50,12 @@ export const traceCommand: Command = {
         positionals.length === 0 ? 'which trace? give its id' : 'one trace id at a time',
         usage,
       );
-    const tempoUrl = resolveEndpoint('tempo', values.tempo, io.env, usage);
+    const traceId = normalizeTraceId(positionals[0] as string);
+    const { url, backend } = resolveTraceStore(values, io.env, usage);
     const width =
       values.width === undefined ? undefined : parsePositiveInt('--width', values.width, usage);
-    const spans = await traceStore(tempoUrl, 'tempo').fetchTrace(positionals[0] as string);
+    const store = await connectTraceStore(url, backend);
+    const spans = await store.fetchTrace(traceId);
     if (values.json) io.out(`${JSON.stringify(spans, null, 2)}\n`);
     else
       io.out(`${renderTrace(spans, { width: outputWidth(io, width), color: wantsColor(io) })}\n`);

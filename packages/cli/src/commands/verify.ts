@@ -1,6 +1,6 @@
 import { parseCommandLine, parseDuration, parsePositiveInt, parseUrl } from '../args.js';
 import type { Command } from '../command.js';
-import { ENDPOINTS } from '../endpoints.js';
+import { ENDPOINTS, resolveBackend } from '../endpoints.js';
 import { UsageError } from '../errors.js';
 import { outputWidth, wantsColor } from '../io.js';
 import { DEMO_USER } from '../verify/gateway.js';
@@ -11,12 +11,13 @@ const usage = `Usage: tracing-demo verify [options]
 Checks a Helm release of the chart end to end, printing each step with ✓/✗ as it completes:
   1. workloads ready: every Deployment and StatefulSet labelled
      app.kubernetes.io/instance=<release> has all its replicas ready and updated
-  2. gateway and Tempo reachable: port-forwards to the Services <release>-api-gateway:3000
-     and <release>-tempo:3200 (through a ready pod behind each), unless URLs are given
+  2. gateway and trace store reachable: port-forwards to the Services
+     <release>-api-gateway:3000 and <release>-jaeger:16686 or <release>-tempo:3200 (through a
+     ready pod behind each), unless URLs are given; the gateway is ready, the store answers
   3. order placed: logs in as the demo user and orders one coffee, continuing a W3C
      traceparent of verify's own (its trace id is chosen so tail sampling's baseline keeps it)
-  4. trace in Tempo: polls until that trace has spans from api-gateway, order-service and
-     payment-service, then prints it
+  4. trace in Jaeger (or Tempo): polls until that trace has spans from api-gateway,
+     order-service and payment-service, then prints it
 Kubernetes access comes from KUBECONFIG, ~/.kube/config, or the pod's service account (it
 needs to list deployments, statefulsets and pods, get services, and create pods/portforward).
 
@@ -25,16 +26,19 @@ Options:
   --release NAME       the Helm release (default tracing-demo)
   --gateway-url URL    reach the gateway here instead of port-forwarding,
                        e.g. http://tracing-demo-api-gateway:3000 from inside the cluster
-  --tempo-url URL      reach Tempo here instead of port-forwarding,
-                       e.g. http://tracing-demo-tempo:3200
-  --no-tempo           the release has no Tempo to ask (tempo.enabled=false without
-                       tempo.external.url): step 2 checks the gateway only, step 4 is skipped
+  --traces-url URL     reach the trace store's query API here instead of port-forwarding,
+                       e.g. http://tracing-demo-jaeger:16686 or http://tracing-demo-tempo:3200
+  --traces-backend B   jaeger or tempo (TRACES_BACKEND; default: detected, and without
+                       --traces-url the Service <release>-jaeger is tried, then <release>-tempo)
+  --no-trace-store     the release has no trace store to ask (traces.enabled=false without
+                       traces.external.queryUrl): step 2 checks the gateway only, step 4 is
+                       skipped
   --local              the local stack (make local), not Kubernetes: skips step 1; the URLs
-                       default to GATEWAY_URL / TEMPO_URL or http://127.0.0.1:3000 / :3200
+                       default to GATEWAY_URL / TRACES_URL or http://127.0.0.1:3000 / :16686
   --email ADDRESS      log in as (default: the first of DEMO_USERS="email:password,…" if set,
                        else ${DEMO_USER.email})
   --password SECRET    (default: that user's password)
-  --timeout D          how long to wait for the trace in Tempo (default 120s)
+  --timeout D          how long to wait for the trace in the store (default 120s)
   --settle D           how long steps 1 and 2 retry what does not answer at all (default
                        20s): a new pod's network can lag its start (NetworkPolicy enforcement)
   --width N            lay the trace out in N columns (default: the terminal's, or 100)
@@ -45,7 +49,7 @@ Exit status: 0 verified, 1 a step failed (the last line says which and why), 2 b
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'check a Helm release end to end: workloads, an order, its trace in Tempo',
+  summary: 'check a Helm release end to end: workloads, an order, its trace in the store',
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandLine(
@@ -54,8 +58,9 @@ export const verifyCommand: Command = {
         namespace: { type: 'string', short: 'n' },
         release: { type: 'string' },
         'gateway-url': { type: 'string' },
-        'tempo-url': { type: 'string' },
-        'no-tempo': { type: 'boolean' },
+        'traces-url': { type: 'string' },
+        'traces-backend': { type: 'string' },
+        'no-trace-store': { type: 'boolean' },
         local: { type: 'boolean' },
         email: { type: 'string' },
         password: { type: 'string' },
@@ -74,21 +79,29 @@ export const verifyCommand: Command = {
     const local = values.local === true;
     if (local && values.namespace !== undefined)
       throw new UsageError('--namespace means Kubernetes; --local means no Kubernetes', usage);
-    const noTempo = values['no-tempo'] === true;
-    if (noTempo && values['tempo-url'] !== undefined)
-      throw new UsageError('--no-tempo means there is no Tempo; --tempo-url names one', usage);
+    const noTraceStore = values['no-trace-store'] === true;
+    for (const flag of ['traces-url', 'traces-backend'] as const)
+      if (noTraceStore && values[flag] !== undefined)
+        throw new UsageError(
+          `--no-trace-store means there is no trace store; --${flag} describes one`,
+          usage,
+        );
     const url = (flag: string, value: string | undefined) =>
       value === undefined ? undefined : parseUrl(flag, value, usage);
-    const fromEnv = (name: 'gateway' | 'tempo') => {
+    // Only the local stack takes URLs from the environment: in Kubernetes, verify port-forwards.
+    const fromEnv = (name: 'gateway' | 'traces') => {
       const value = io.env[ENDPOINTS[name].env];
       return value ? parseUrl(ENDPOINTS[name].env, value, usage) : ENDPOINTS[name].default;
     };
     let gatewayUrl = url('--gateway-url', values['gateway-url']);
-    let tempoUrl = url('--tempo-url', values['tempo-url']);
+    let tracesUrl = url('--traces-url', values['traces-url']);
     if (local) {
       gatewayUrl ??= fromEnv('gateway');
-      if (!noTempo) tempoUrl ??= fromEnv('tempo');
+      if (!noTraceStore) tracesUrl ??= fromEnv('traces');
     }
+    const tracesBackend = noTraceStore
+      ? undefined
+      : resolveBackend(values['traces-backend'], io.env, usage);
     const width =
       values.width === undefined ? undefined : parsePositiveInt('--width', values.width, usage);
     await runVerify(
@@ -96,8 +109,9 @@ export const verifyCommand: Command = {
         release: values.release ?? 'tracing-demo',
         namespace: values.namespace,
         gatewayUrl,
-        tempoUrl,
-        noTempo,
+        tracesUrl,
+        tracesBackend,
+        noTraceStore,
         local,
         credentials: {
           email: values.email ?? demoUser(io.env).email,

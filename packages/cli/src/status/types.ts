@@ -1,17 +1,27 @@
+import type { TracesBackend } from '../stores/index.js';
+
 /** Where the pipeline's parts answer. */
 export interface PipelineEndpoints {
   /** The collector's health_check extension (`/`). */
   collectorHealth: string;
   /** The collector's own telemetry (`/metrics`, :8888). */
   collectorMetrics: string;
-  /** Tempo's HTTP API (`/ready`, `/metrics`). */
-  tempo: string;
+  /** The trace store's query API: Jaeger's (`:16686`) or Tempo's (`:3200`). */
+  traces: string;
+  /** Which store it is; detected from its answers when unset. */
+  tracesBackend?: TracesBackend;
+  /**
+   * The store's own metrics: Jaeger serves them on a port of their own (`:14269/metrics` on the
+   * traces URL's host when unset), Tempo beside its API (`<traces>/metrics` when unset).
+   */
+  tracesMetrics?: string;
   /** Prometheus' HTTP API (`/-/ready`, `/api/v1/alerts`, `/api/v1/targets`). */
   prometheus: string;
 }
 
 export interface ComponentStatus {
-  name: 'collector' | 'tempo' | 'prometheus';
+  /** The trace store's row is named after its backend, `traces` while that is unknown. */
+  name: 'collector' | 'jaeger' | 'tempo' | 'traces' | 'prometheus';
   /** The URL shown for it: the health or readiness endpoint's base. */
   url: string;
   up: boolean;
@@ -26,7 +36,7 @@ export interface CollectorCounters {
   /** Spans the OTLP receivers accepted / refused (memory_limiter). */
   spansReceived: number;
   spansRefused: number;
-  /** Spans its trace exporters sent to Tempo / failed to send. */
+  /** Spans its trace exporters sent to the trace store / failed to send. */
   spansExported: number;
   spansExportFailed: number;
   /** Batches waiting in the exporter's (persistent) sending queue. */
@@ -36,6 +46,18 @@ export interface CollectorCounters {
   tracesDropped: number;
   keptByPolicy: Record<string, number>;
   decidedTooEarly: number;
+}
+
+/** The trace store's own counters since it started. */
+export interface TraceStoreCounters {
+  backend: TracesBackend;
+  /** Spans it accepted (Jaeger's OTLP receiver, Tempo's distributor). */
+  spansReceived: number;
+  /**
+   * Spans it lost: Jaeger's receiver refused them or its storage write failed; Tempo
+   * discarded them (rate limits, live traces, …).
+   */
+  spansLost: number;
 }
 
 export interface PrometheusTarget {
@@ -57,9 +79,9 @@ export interface PipelineStatus {
   ok: boolean;
   components: ComponentStatus[];
   collector?: CollectorCounters;
-  tempo?: { spansReceived: number; spansDiscarded: number };
+  traceStore?: TraceStoreCounters;
   prometheus?: { targets: PrometheusTarget[]; alerts: PrometheusAlert[] };
-  /** Spans exported to Tempo / spans the collector received, since it started. */
+  /** Spans exported to the trace store / spans the collector received, since it started. */
   keptRatio?: number;
   /** Things that are wrong while the components are up: firing alerts, down targets, … */
   warnings: string[];

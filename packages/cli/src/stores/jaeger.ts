@@ -133,7 +133,7 @@ export function jaegerStore(url: string): TraceStore {
       );
       // Each search returns whole traces; a trace found through two services is the same.
       const seen = new Set<string>();
-      const traces = summarizeTraces(found.flat()).filter((t) => {
+      const traces = found.flatMap(summarizeTraces).filter((t) => {
         if (seen.has(t.traceId)) return false;
         seen.add(t.traceId);
         return true;

@@ -1,10 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, UnreachableError } from '../errors.js';
 import { formatSeconds } from '../format.js';
-import { bodySnippet, request } from '../http.js';
 import { renderTrace } from '../render.js';
 import type { Span } from '../span.js';
-import { traceStore } from '../stores/index.js';
+import {
+  BACKEND_NAMES,
+  checkStoreReady,
+  connectTraceStore,
+  type TraceStore,
+  type TracesBackend,
+} from '../stores/index.js';
 import { createStyle } from '../style.js';
 import { gatewayReady, login, placeOrder } from './gateway.js';
 import type { KubeClient } from './kube.js';
@@ -17,19 +22,21 @@ export interface VerifyOptions {
   release: string;
   /** Where the release is; the kube context's namespace when unset. */
   namespace?: string;
-  /** Reach the gateway / Tempo here instead of port-forwarding (e.g. Service DNS in a pod). */
+  /** Reach the gateway / the trace store here instead of port-forwarding (Service DNS in a pod). */
   gatewayUrl?: string;
-  tempoUrl?: string;
-  /** The release has no Tempo (disabled, no external one): no Tempo step, no trace check. */
-  noTempo?: boolean;
+  tracesUrl?: string;
+  /** Jaeger or Tempo; detected when unset (and both Services tried when port-forwarding). */
+  tracesBackend?: TracesBackend;
+  /** The release has no trace store (disabled, no external one): no store, no trace check. */
+  noTraceStore?: boolean;
   /** Not in Kubernetes (`make local`): no workload check, no port-forwarding. */
   local: boolean;
   credentials: { email: string; password: string };
-  /** How long to wait for the trace in Tempo. */
+  /** How long to wait for the trace in the store. */
   timeoutMs: number;
   /** The trace's services; api-gateway, order-service and payment-service by default. */
   services?: readonly string[];
-  /** How often to poll Tempo (1 s by default). */
+  /** How often to poll the store (1 s by default). */
   pollIntervalMs?: number;
   /** How long the first two steps retry a component that does not answer at all (SETTLE_MS). */
   settleMs?: number;
@@ -51,12 +58,15 @@ export interface VerifyResult {
 /**
  * `helm test` runs verify in a brand-new pod, and a new pod's connections can be refused for a
  * moment after it starts: an enforcing NetworkPolicy controller admits a pod to the peers'
- * allow-lists only once it has seen it (in the project's kube-router cluster, Tempo, whose
- * ingress names the verify pod by label, refused its first connection in one of five runs).
+ * allow-lists only once it has seen it (in the project's kube-router cluster, the trace store,
+ * whose ingress names the verify pod by label, refused its first connection in one of five runs).
  * So the first two steps retry what did not answer at all, for this long; any answer (a 403,
  * a 503) is final.
  */
 export const SETTLE_MS = 20_000;
+
+/** The query port of each store's Service in the chart. */
+export const STORE_PORTS: Record<TracesBackend, number> = { jaeger: 16686, tempo: 3200 };
 
 /** A step failed: verify stops there; the CLI prints `verify failed: <step>: <reason>`. */
 export class StepFailed extends CliError {
@@ -68,10 +78,10 @@ export class StepFailed extends CliError {
 
 /**
  * Checks a release end to end, printing each step with ✓/✗ and its time as it completes:
- * workloads ready, gateway and Tempo reachable (port-forwarded unless URLs are given), an order
- * placed as the demo user in a trace of verify's choosing, and that trace in Tempo with spans
- * from every service on the order's path (no Tempo and no trace with `noTempo`). Throws
- * StepFailed at the first step that fails.
+ * workloads ready, gateway and trace store reachable (port-forwarded unless URLs are given), an
+ * order placed as the demo user in a trace of verify's choosing, and that trace in the store
+ * (Jaeger or Tempo) with spans from every service on the order's path (no store and no trace
+ * with `noTraceStore`). Throws StepFailed at the first step that fails.
  */
 export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promise<VerifyResult> {
   const style = createStyle(options.color);
@@ -143,8 +153,31 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
       tunnels.push(tunnel);
       return { url: tunnel.url, how: `port-forward ${tunnel.description}` };
     };
-    const { gatewayUrl, tempoUrl } = await step(
-      options.noTempo ? 'gateway reachable' : 'gateway and Tempo reachable',
+    // The chart names the store's Service after its backend; when that is unknown, the one
+    // that exists of <release>-jaeger and <release>-tempo.
+    const storeEndpoint = async () => {
+      if (options.tracesUrl !== undefined || !cluster)
+        return {
+          ...(await endpoint(options.tracesUrl, 'the trace store', 0)),
+          backend: options.tracesBackend,
+        };
+      const candidates: TracesBackend[] = options.tracesBackend
+        ? [options.tracesBackend]
+        : ['jaeger', 'tempo'];
+      const failures: string[] = [];
+      for (const backend of candidates) {
+        try {
+          const service = `${options.release}-${backend}`;
+          return { ...(await endpoint(undefined, service, STORE_PORTS[backend])), backend };
+        } catch (error) {
+          if (error instanceof UnreachableError || candidates.length === 1) throw error;
+          failures.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+      throw new CliError(`no trace store to port-forward to: ${failures.join('; ')}`);
+    };
+    const { gatewayUrl, store } = await step(
+      options.noTraceStore ? 'gateway reachable' : 'gateway and trace store reachable',
       () =>
         settled(async () => {
           const gateway = await endpoint(
@@ -152,22 +185,18 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
             `${options.release}-api-gateway`,
             3000,
           );
-          const tempo = options.noTempo
-            ? undefined
-            : await endpoint(options.tempoUrl, `${options.release}-tempo`, 3200);
+          const where = options.noTraceStore ? undefined : await storeEndpoint();
           await gatewayReady(gateway.url);
-          if (tempo) {
-            const ready = await request(
-              { name: 'Tempo', baseUrl: tempo.url },
-              `${tempo.url.replace(/\/+$/, '')}/ready`,
-            );
-            if (!ready.ok)
-              throw new Error(`Tempo is not ready (${ready.status}): ${await bodySnippet(ready)}`);
-            await ready.arrayBuffer();
+          let store: TraceStore | undefined;
+          if (where) {
+            store = await connectTraceStore(where.url, where.backend);
+            await checkStoreReady(store);
           }
           return {
-            value: { gatewayUrl: gateway.url, tempoUrl: tempo?.url },
-            detail: `gateway ${gateway.how}${tempo ? `, Tempo ${tempo.how}` : ''}`,
+            value: { gatewayUrl: gateway.url, store },
+            detail:
+              `gateway ${gateway.how}` +
+              (store && where ? `, ${BACKEND_NAMES[store.backend]} ${where.how}` : ''),
           };
         }),
     );
@@ -183,8 +212,8 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
     });
 
     const verified = options.local ? 'local stack verified' : `release ${options.release} verified`;
-    if (tempoUrl === undefined) {
-      deps.print(`${style.dim('-')} trace in Tempo: skipped (--no-tempo)`);
+    if (store === undefined) {
+      deps.print(`${style.dim('-')} trace in the trace store: skipped (--no-trace-store)`);
       deps.print(
         `${style.green('✓')} ${style.bold(verified)} without its trace in ${formatSeconds(Date.now() - started)}`,
       );
@@ -192,9 +221,9 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
     }
 
     const services = options.services ?? ORDER_SERVICES;
-    const spans = await step('trace in Tempo', async () => {
+    const spans = await step(`trace in ${BACKEND_NAMES[store.backend]}`, async () => {
       const found = await waitForTrace({
-        store: traceStore(tempoUrl, 'tempo'),
+        store,
         traceId,
         services,
         timeoutMs: options.timeoutMs,
