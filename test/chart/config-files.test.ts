@@ -12,6 +12,7 @@ import { CHART, FULLNAME, find, helm, helmErrors, type Manifest, render, run } f
  */
 const LINKS: [string, string][] = [
   ['files/collector', 'collector'],
+  ['files/jaeger', 'jaeger'],
   ['files/tempo', 'tempo'],
   ['files/prometheus', 'prometheus'],
   ['files/grafana/provisioning', 'grafana/provisioning'],
@@ -32,20 +33,46 @@ const sources = (dir: string, pattern: RegExp) =>
     .filter((file) => !NOT_DEPLOYED.includes(file))
     .sort();
 
-/** Each ConfigMap of the chart and the source files it must hold, key = file name. */
-const CONFIG_MAPS: [string, () => string[]][] = [
+type Backend = 'tempo' | 'jaeger';
+const BACKENDS: Backend[] = ['tempo', 'jaeger'];
+const other = (backend: Backend): Backend => (backend === 'tempo' ? 'jaeger' : 'tempo');
+
+/**
+ * Each ConfigMap of the chart with traces.backend `backend` and the source files it must hold,
+ * key = file name: the store's own config, the rules and Grafana files for every store plus that
+ * store's (the other store's rule file, data source and dashboards are left out).
+ */
+const configMaps = (backend: Backend): [string, () => string[]][] => [
   [
     `${FULLNAME}-collector`,
     () => [...sources('collector', /\.yaml$/), ...sources('collector/overlays', /\.yaml$/)],
   ],
-  [`${FULLNAME}-tempo`, () => ['tempo/tempo.yaml']],
-  [`${FULLNAME}-prometheus-rules`, () => sources('prometheus/rules', /\.yaml$/)],
-  [`${FULLNAME}-grafana-datasources`, () => sources('grafana/provisioning/datasources', /\.yaml$/)],
+  [`${FULLNAME}-${backend}`, () => [`${backend}/${backend}.yaml`]],
+  [
+    `${FULLNAME}-prometheus-rules`,
+    () =>
+      sources('prometheus/rules', /\.yaml$/).filter(
+        (file) => file !== `prometheus/rules/${other(backend)}.yaml`,
+      ),
+  ],
+  [
+    `${FULLNAME}-grafana-datasources`,
+    () => [
+      'grafana/provisioning/datasources/prometheus.yaml',
+      `grafana/provisioning/datasources/${backend}.yaml`,
+    ],
+  ],
   [
     `${FULLNAME}-grafana-dashboard-providers`,
     () => sources('grafana/provisioning/dashboards', /\.yaml$/),
   ],
-  [`${FULLNAME}-grafana-dashboards`, () => sources('grafana/dashboards', /\.json$/)],
+  [
+    `${FULLNAME}-grafana-dashboards`,
+    () => [
+      ...sources('grafana/dashboards', /\.json$/),
+      ...sources(`grafana/dashboards/${backend}`, /\.json$/),
+    ],
+  ],
 ];
 
 describe('the chart links to the project config files (no copies that could drift)', () => {
@@ -66,12 +93,19 @@ describe('the chart links to the project config files (no copies that could drif
 });
 
 describe.each([
-  ['defaults', []],
-  ['two tiers', ['--set', 'collector.twoTier.enabled=true']],
-])('the rendered ConfigMaps (%s)', (_name, args) => {
+  ['defaults', 'tempo', []],
+  ['two tiers', 'tempo', ['--set', 'collector.twoTier.enabled=true']],
+  ['Jaeger', 'jaeger', ['--set', 'traces.backend=jaeger']],
+] as [string, Backend, string[]][])('the rendered ConfigMaps (%s)', (_name, backend, args) => {
   let rendered: Manifest[];
 
-  it.each(CONFIG_MAPS)('%s holds its source files byte for byte', async (name, files) => {
+  it("deploys the store's config and not the other store's", async () => {
+    rendered ??= await render(args);
+    expect(() => find(rendered, 'ConfigMap', `${FULLNAME}-${backend}`)).not.toThrow();
+    expect(() => find(rendered, 'ConfigMap', `${FULLNAME}-${other(backend)}`)).toThrow();
+  });
+
+  it.each(configMaps(backend))('%s holds its source files byte for byte', async (name, files) => {
     rendered ??= await render(args);
     const configMap = find(rendered, 'ConfigMap', name);
     const expected = Object.fromEntries(
@@ -83,18 +117,20 @@ describe.each([
     }
   });
 
-  it('prometheus.yml is the source with only the scrape targets replaced', async () => {
+  it("prometheus.yml is the source with the scrape targets replaced and the other store's job left out", async () => {
     rendered ??= await render(args);
     const deployed = parse(
       find(rendered, 'ConfigMap', `${FULLNAME}-prometheus`).data?.['prometheus.yml'] ?? '',
     );
     const source = parse(readFileSync(repoPath('prometheus/prometheus.yml'), 'utf8'));
-    const withoutTargets = (config: { scrape_configs: Record<string, unknown>[] }) => ({
+    type Job = Record<string, unknown> & { job_name: string };
+    const withoutTargets = (config: { scrape_configs: Job[] }) => ({
       ...config,
-      scrape_configs: config.scrape_configs.map(
-        ({ static_configs: _s, dns_sd_configs: _d, ...job }) => job,
-      ),
+      scrape_configs: config.scrape_configs
+        .filter((job) => job.job_name !== other(backend))
+        .map(({ static_configs: _s, dns_sd_configs: _d, ...job }) => job),
     });
+    expect(deployed.scrape_configs.map((job: Job) => job.job_name)).toContain(backend);
     expect(withoutTargets(deployed)).toEqual(withoutTargets(source));
     expect(JSON.stringify(deployed.scrape_configs)).not.toMatch(/127\.0\.0\.1/);
   });
@@ -110,7 +146,13 @@ describe('helm package', () => {
     const archive = readdirSync(out).find((file) => file.endsWith('.tgz')) as string;
     const untar = await run('tar', ['-xzf', join(out, archive), '-C', out]);
     expect(untar.code, untar.stderr).toBe(0);
-    const deployed = [...CONFIG_MAPS.flatMap(([, files]) => files()), 'prometheus/prometheus.yml'];
+    // Both stores' files: the backend is chosen at install time.
+    const deployed = [
+      ...new Set(
+        BACKENDS.flatMap((backend) => configMaps(backend).flatMap(([, files]) => files())),
+      ),
+      'prometheus/prometheus.yml',
+    ];
     for (const file of deployed) {
       const inPackage = readFileSync(join(out, 'tracing-demo', 'files', file), 'utf8');
       expect(inPackage === readFileSync(repoPath(file), 'utf8'), file).toBe(true);

@@ -97,6 +97,14 @@ describe('rendering', () => {
     expect(port('api-gateway')).toBe(3000);
     expect(port('grafana')).toBe(3000);
     expect(port('tempo')).toBe(3200);
+    const jaeger = await render(['--set', 'traces.backend=jaeger']);
+    const jaegerPorts = find(jaeger, 'Service', `${FULLNAME}-jaeger`).spec.ports;
+    expect(
+      Object.fromEntries(jaegerPorts.map((p: { name: string; port: number }) => [p.name, p.port])),
+    ).toMatchObject({
+      'query-http': 16686,
+      'otlp-http': 4318,
+    });
     const withoutGrafana = await render(['--set', 'grafana.enabled=false']);
     expect(withoutGrafana.some((m) => m.metadata.name.startsWith(`${FULLNAME}-grafana`))).toBe(
       false,
@@ -181,8 +189,9 @@ describe('the rendered configs pass the real programs', () => {
   it.each([
     ['one tier', []],
     ['two tiers', ['--set', 'collector.twoTier.enabled=true']],
+    ['Jaeger as the store', ['--set', 'traces.backend=jaeger']],
     [
-      'no collector or Tempo in the release',
+      'no collector or trace store in the release',
       [
         '-f',
         'charts/tracing-demo/ci/services-only-values.yaml',
@@ -207,5 +216,52 @@ describe('the rendered configs pass the real programs', () => {
       join(dir, 'prometheus.yml'),
     ]);
     expect(result.code, `${result.stdout}${result.stderr}`).toBe(0);
+  });
+
+  /** The Jaeger container's config directory and environment, as the chart renders them. */
+  const jaegerPod = (all: Manifest[], dir: string) => {
+    mountConfig(find(all, 'ConfigMap', `${FULLNAME}-jaeger`), dir);
+    const container = find(all, 'StatefulSet', `${FULLNAME}-jaeger`).spec.template.spec
+      .containers[0] as Container;
+    const env = Object.fromEntries(
+      (container.env ?? []).flatMap((v) => (v.value === undefined ? [] : [[v.name, v.value]])),
+    );
+    const args = (container.args ?? []).map((arg) => arg.replace('file:/conf/', `file:${dir}/`));
+    return { env, args };
+  };
+
+  it.each([
+    ['badger, SPM on the release Prometheus', ['--set', 'traces.backend=jaeger']],
+    [
+      'memory, no SPM',
+      [
+        ...['--set', 'traces.backend=jaeger', '--set', 'jaeger.storage.backend=memory'],
+        ...['--set', 'jaeger.spm.enabled=false'],
+      ],
+    ],
+    ['the two-tier scenario', ['-f', 'charts/tracing-demo/ci/jaeger-values.yaml']],
+  ])('jaeger validate accepts the Jaeger workload (%s)', async (name, args) => {
+    const all = await render(args);
+    const { env, args: jaegerArgs } = jaegerPod(
+      all,
+      join(scratch, `jaeger-${name.replace(/\W+/g, '-')}`),
+    );
+    expect(jaegerArgs).toEqual([expect.stringMatching(/^--config=file:\//)]);
+    const result = await run(toolPath('jaeger'), ['validate', ...jaegerArgs], {
+      env: { ...process.env, ...env },
+    });
+    expect(result.code, `${result.stdout}${result.stderr}`).toBe(0);
+  });
+
+  it('jaeger validate would reject a value the chart got wrong (the check above can fail)', async () => {
+    const { env, args } = jaegerPod(
+      await render(['--set', 'traces.backend=jaeger']),
+      join(scratch, 'jaeger-negative'),
+    );
+    const result = await run(toolPath('jaeger'), ['validate', ...args], {
+      env: { ...process.env, ...env, JAEGER_MEMORY_MAX_TRACES: 'many' },
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/max_traces/);
   });
 });

@@ -1,6 +1,6 @@
 {{/*
 Helpers shared by every component. Component-scoped helpers take a dict:
-  (dict "context" $ "component" "tempo")
+  (dict "context" $ "component" "jaeger")
 */}}
 
 {{/* The chart's name, or nameOverride. */}}
@@ -158,21 +158,37 @@ volumeClaimTemplates:
 {{- end }}
 {{- end }}
 
-{{/* Where the collector exports traces (OTLP/HTTP): the chart's Tempo, or tempo.external.otlpHttpEndpoint. */}}
-{{- define "tracing-demo.tempoOtlpEndpoint" -}}
-{{- if .Values.tempo.enabled }}
-{{- printf "http://%s:4318" (include "tracing-demo.componentName" (dict "context" . "component" "tempo")) }}
+{{/* "true" when the release deploys its trace store (traces.enabled), of kind `backend` if one is given, else "". (dict "context" $ "backend" "jaeger") */}}
+{{- define "tracing-demo.traces.deployed" -}}
+{{- $t := .context.Values.traces }}
+{{- if and $t.enabled (or (not .backend) (eq .backend $t.backend)) }}true{{ end }}
+{{- end }}
+
+{{/* The port of the trace store's query API: Tempo's HTTP API, or Jaeger's query HTTP (API and UI). */}}
+{{- define "tracing-demo.traces.queryPort" -}}
+{{- ternary 16686 3200 (eq .Values.traces.backend "jaeger") }}
+{{- end }}
+
+{{/* Where the collector exports traces (OTLP/HTTP): the release's store, or traces.external.otlpHttpEndpoint. */}}
+{{- define "tracing-demo.traces.otlpEndpoint" -}}
+{{- if .Values.traces.enabled }}
+{{- printf "http://%s:4318" (include "tracing-demo.componentName" (dict "context" . "component" .Values.traces.backend)) }}
 {{- else }}
-{{- required "tempo.external.otlpHttpEndpoint is required when tempo.enabled is false and the collector is deployed" .Values.tempo.external.otlpHttpEndpoint }}
+{{- required "traces.external.otlpHttpEndpoint is required when traces.enabled is false and the collector is deployed (the collector exports the sampled traces there)" .Values.traces.external.otlpHttpEndpoint }}
 {{- end }}
 {{- end }}
 
-{{/* Tempo's HTTP API (Grafana, helm test): the chart's Tempo, or tempo.external.url. */}}
-{{- define "tracing-demo.tempoUrl" -}}
-{{- if .Values.tempo.enabled }}
-{{- printf "http://%s:3200" (include "tracing-demo.componentName" (dict "context" . "component" "tempo")) }}
+{{/* "true" when the release has a trace store to query: its own, or traces.external.queryUrl. */}}
+{{- define "tracing-demo.traces.queryable" -}}
+{{- if or .Values.traces.enabled .Values.traces.external.queryUrl }}true{{ end }}
+{{- end }}
+
+{{/* The trace store's query API (Grafana's TRACES_URL, helm test): the release's store, or traces.external.queryUrl. */}}
+{{- define "tracing-demo.traces.queryUrl" -}}
+{{- if .Values.traces.enabled }}
+{{- printf "http://%s:%s" (include "tracing-demo.componentName" (dict "context" . "component" .Values.traces.backend)) (include "tracing-demo.traces.queryPort" .) }}
 {{- else }}
-{{- required "tempo.external.url is required when tempo.enabled is false (Grafana and helm test query it)" .Values.tempo.external.url }}
+{{- required "traces.external.queryUrl is required when traces.enabled is false and Grafana is deployed (its trace data source queries it)" .Values.traces.external.queryUrl }}
 {{- end }}
 {{- end }}
 
@@ -185,12 +201,21 @@ volumeClaimTemplates:
 {{- end }}
 {{- end }}
 
+{{/* The Prometheus Jaeger's SPM reads span metrics from: the release's, or prometheus.external.url. */}}
+{{- define "tracing-demo.jaeger.prometheusUrl" -}}
+{{- if .Values.prometheus.enabled }}
+{{- printf "http://%s:9090" (include "tracing-demo.componentName" (dict "context" . "component" "prometheus")) }}
+{{- else }}
+{{- required "jaeger.spm.enabled needs a Prometheus holding the collector's span metrics: keep prometheus.enabled, set prometheus.external.url, or set jaeger.spm.enabled=false" .Values.prometheus.external.url }}
+{{- end }}
+{{- end }}
+
 {{/* The gateway's in-cluster URL (loadgen, helm test). */}}
 {{- define "tracing-demo.gatewayUrl" -}}
 {{- printf "http://%s:%v" (include "tracing-demo.componentName" (dict "context" . "component" "api-gateway")) (index .Values.services "api-gateway").port }}
 {{- end }}
 
-{{/* The collector component that runs the sampling pipeline and exports to Tempo. */}}
+{{/* The collector component that runs the sampling pipeline and exports to the trace store. */}}
 {{- define "tracing-demo.samplingCollector" -}}
 {{- if .Values.collector.twoTier.enabled }}collector-sampler{{ else }}collector{{ end }}
 {{- end }}

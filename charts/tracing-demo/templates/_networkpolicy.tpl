@@ -43,7 +43,7 @@ list, so a policy is a column of includes.
 {{- toYaml (list (dict "ports" (include "tracing-demo.tcpPorts" . | fromJsonArray))) }}
 {{- end }}
 
-{{/* An egress rule to the pods of one of the release's components on some ports. (dict "context" $ "component" "tempo" "ports" (list 3200)) */}}
+{{/* An egress rule to the pods of one of the release's components on some ports. (dict "context" $ "component" "prometheus" "ports" (list 9090)) */}}
 {{- define "tracing-demo.podEgress" -}}
 {{- $to := list (include "tracing-demo.podPeer" (dict "context" .context "components" (list .component)) | fromYaml) }}
 {{- toYaml (list (dict "to" $to "ports" (include "tracing-demo.tcpPorts" .ports | fromJsonArray))) }}
@@ -77,20 +77,20 @@ list, so a policy is a column of includes.
 {{- end }}
 {{- end }}
 
-{{/* Egress of the sampling collector to Tempo's OTLP receivers. */}}
-{{- define "tracing-demo.tempoOtlpEgress" -}}
-{{- if .Values.tempo.enabled }}
-{{- include "tracing-demo.podEgress" (dict "context" . "component" "tempo" "ports" (list 4317 4318)) }}
+{{/* Egress of the sampling collector to the trace store's OTLP receivers: the release's store, or the external endpoint's port. */}}
+{{- define "tracing-demo.traces.otlpEgress" -}}
+{{- if .Values.traces.enabled }}
+{{- include "tracing-demo.podEgress" (dict "context" . "component" .Values.traces.backend "ports" (list 4317 4318)) }}
 {{- else }}
-{{- include "tracing-demo.urlEgress" .Values.tempo.external.otlpHttpEndpoint }}
+{{- include "tracing-demo.urlEgress" .Values.traces.external.otlpHttpEndpoint }}
 {{- end }}
 {{- end }}
 
-{{/* Egress to Tempo's HTTP API (Grafana, helm test). */}}
-{{- define "tracing-demo.tempoQueryEgress" -}}
-{{- if .Values.tempo.enabled }}
-{{- include "tracing-demo.podEgress" (dict "context" . "component" "tempo" "ports" (list 3200)) }}
+{{/* Egress to the trace store's query API (Grafana, helm test). */}}
+{{- define "tracing-demo.traces.queryEgress" -}}
+{{- if .Values.traces.enabled }}
+{{- include "tracing-demo.podEgress" (dict "context" . "component" .Values.traces.backend "ports" (list (include "tracing-demo.traces.queryPort" .))) }}
 {{- else }}
-{{- include "tracing-demo.urlEgress" .Values.tempo.external.url }}
+{{- include "tracing-demo.urlEgress" .Values.traces.external.queryUrl }}
 {{- end }}
 {{- end }}

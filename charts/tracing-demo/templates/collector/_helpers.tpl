@@ -28,7 +28,7 @@ The collector's memory settings from its container's memory limit (dict "resourc
 - name: OTELCOL_QUEUE_DIR
   value: /var/lib/otelcol/queue
 - name: TRACES_OTLP_HTTP_ENDPOINT
-  value: {{ include "tracing-demo.tempoOtlpEndpoint" . | quote }}
+  value: {{ include "tracing-demo.traces.otlpEndpoint" . | quote }}
 - name: SAMPLING_BASELINE_PERCENT
   value: {{ $c.sampling.baselinePercent | quote }}
 - name: SAMPLING_SLOW_THRESHOLD_MS

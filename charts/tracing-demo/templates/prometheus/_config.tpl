@@ -1,4 +1,4 @@
-{{/* Where each scrape job of prometheus/prometheus.yml finds its targets in the cluster: DNS discovery of the collectors' headless Services (every pod), Tempo's Service, Prometheus itself. null: the component is not in this release and the job is left out. */}}
+{{/* Where each scrape job of prometheus/prometheus.yml finds its targets in the cluster: DNS discovery of the collectors' headless Services (every pod), the trace store's Service (Tempo or Jaeger), Prometheus itself. null: the component is not in this release and the job is left out. */}}
 {{- define "tracing-demo.prometheus.scrapeTargets" -}}
 {{- $ns := .Release.Namespace }}
 {{- $c := .Values.collector }}
@@ -24,13 +24,21 @@ otel-collector:
 otel-collector-span-metrics: null
 otel-collector: null
 {{- end }}
-{{- if .Values.tempo.enabled }}
+{{- if include "tracing-demo.traces.deployed" (dict "context" . "backend" "tempo") }}
 tempo:
   static_configs:
     - targets:
         - {{ printf "%s:3200" (include "tracing-demo.componentName" (dict "context" . "component" "tempo")) }}
 {{- else }}
 tempo: null
+{{- end }}
+{{- if include "tracing-demo.traces.deployed" (dict "context" . "backend" "jaeger") }}
+jaeger:
+  static_configs:
+    - targets:
+        - {{ printf "%s:8888" (include "tracing-demo.componentName" (dict "context" . "component" "jaeger")) }}
+{{- else }}
+jaeger: null
 {{- end }}
 prometheus:
   static_configs:
@@ -55,9 +63,12 @@ prometheus:
 {{- toYaml $config }}
 {{- end }}
 
-{{/* The rule files Prometheus loads: prometheus/rules/*.yaml, less those about a component this release does not run (their absent() alerts would fire for nothing). */}}
+{{/* The rule files Prometheus loads: prometheus/rules/*.yaml, less those about a component this release does not run (their absent() alerts would fire for nothing): of the trace stores' files, the deployed store's only. */}}
 {{- define "tracing-demo.prometheus.ruleFiles" -}}
-{{- $owners := dict "collector.yaml" .Values.collector.enabled "tempo.yaml" .Values.tempo.enabled }}
+{{- $owners := dict "collector.yaml" .Values.collector.enabled }}
+{{- range list "tempo" "jaeger" }}
+{{- $_ := set $owners (printf "%s.yaml" .) (include "tracing-demo.traces.deployed" (dict "context" $ "backend" .) | eq "true") }}
+{{- end }}
 {{- $files := list }}
 {{- range $path, $_ := .Files.Glob "files/prometheus/rules/*.yaml" }}
 {{- $name := base $path }}
