@@ -5,6 +5,7 @@ export {
   startCollector,
   startSamplingCollector,
 } from './collector.js';
+export { type JaegerOptions, type JaegerProcess, startJaeger } from './jaeger.js';
 export { type ManagedProcess, spawnManaged, whenReady } from './managed-process.js';
 export {
   type CollectedSpan,
@@ -29,7 +30,6 @@ export {
   syntheticTrace,
   TOPOLOGY,
 } from './synthetic-traces.js';
-export { type JaegerOptions, type JaegerProcess, startJaeger } from './jaeger.js';
 export { repoPath, toolPath } from './tools.js';
 export { ancestors, renderTree } from './trace-tree.js';
 export { waitFor } from './wait.js';

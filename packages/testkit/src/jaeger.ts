@@ -68,12 +68,7 @@ async function startJaegerOnce(options: JaegerOptions): Promise<JaegerProcess> {
   };
   const healthUrl = `http://${settings.JAEGER_HEALTH_ENDPOINT}/status`;
   try {
-    await whenReady(
-      jaeger,
-      'jaeger',
-      async () => (await fetch(healthUrl)).status === 200,
-      60_000,
-    );
+    await whenReady(jaeger, 'jaeger', async () => (await fetch(healthUrl)).status === 200, 60_000);
   } catch (error) {
     removeDataDir();
     throw error;
