@@ -2,9 +2,9 @@
  * Time to visibility: from the moment a client has an order's response to the moment its trace
  * can be fetched from Jaeger by id, through the whole pipeline (the services' SDK batch
  * processor → the collector with the config's real tail-sampling waits → batch → Jaeger, whose
- * own batch processor writes to badger). Two
- * variants separate the SDK's share from the collector's: the SDK default export delay (5 s,
- * what the services run with unless OTEL_BSP_SCHEDULE_DELAY is set) and 500 ms (make run's).
+ * own batch processor writes to badger). Two variants separate the SDK's share from the
+ * collector's: the SDK default export delay (5 s, what the services run with unless
+ * OTEL_BSP_SCHEDULE_DELAY is set) and 500 ms (make run's).
  *
  * To measure every trace and not only the ~13% the sampler keeps, the baseline share is 100%
  * (SAMPLING_BASELINE_PERCENT): a trace's decision time does not depend on which policy keeps
