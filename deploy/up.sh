@@ -36,6 +36,8 @@ tracing-demo is running in kind cluster $CLUSTER_NAME, namespace $NAMESPACE.
             then: curl -s http://localhost:8080/healthz
   Grafana   $forward service/$RELEASE-grafana 3300:3000
             then: http://localhost:3300
+  Jaeger    $forward service/$RELEASE-jaeger 16696:16686
+            then: http://localhost:16696 (search, traces, the Monitor tab)
   verify    $helm test $RELEASE --kube-context kind-$CLUSTER_NAME --namespace $NAMESPACE
             its report: kubectl --context kind-$CLUSTER_NAME --namespace $NAMESPACE logs job/$RELEASE-verify
   iterate   make dev     (Tilt: live updates on save, these port forwards included)

@@ -84,10 +84,16 @@ describe('Tiltfile', () => {
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  it('evaluates without a cluster: the release, helm test and two port forwards', () => {
+  it('evaluates without a cluster: the release, helm test and three port forwards', () => {
     expect(result.Error).toBeNull();
     expect(result.Manifests.map((m) => m.Name).sort()).toEqual(
-      ['gateway-port-forward', 'grafana-port-forward', 'helm-test', 'tracing-demo'].sort(),
+      [
+        'gateway-port-forward',
+        'grafana-port-forward',
+        'jaeger-port-forward',
+        'helm-test',
+        'tracing-demo',
+      ].sort(),
     );
   });
 
@@ -171,13 +177,14 @@ describe('Tiltfile', () => {
     },
   );
 
-  it('forwards the gateway and Grafana Services once the release is up', () => {
+  it('forwards the gateway, Grafana and Jaeger Services once the release is up', () => {
     const forwards = result.Manifests.filter((m) => m.Name.endsWith('-port-forward'));
     const argv = Object.fromEntries(
       forwards.map((m) => [m.Name, m.DeployTarget.ServeCmd?.Argv.slice(-2)]),
     );
     expect(argv['gateway-port-forward']).toEqual(['service/tracing-demo-api-gateway', '8080:3000']);
     expect(argv['grafana-port-forward']).toEqual(['service/tracing-demo-grafana', '3300:3000']);
+    expect(argv['jaeger-port-forward']).toEqual(['service/tracing-demo-jaeger', '16696:16686']);
     for (const forward of forwards) {
       expect(forward.ResourceDependencies).toEqual(['tracing-demo']);
       expect(forward.DeployTarget.Links?.[0]?.URL.Host).toMatch(/^localhost:\d+$/);

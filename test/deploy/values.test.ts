@@ -93,6 +93,20 @@ describe('deploy/dev-values.yaml with the chart', () => {
     expect(env).toContainEqual({ name: 'PAYMENT_FAILURE_RATE', value: '0.05' });
   });
 
+  it('runs Jaeger as the trace store, with no volume to provision, and no Tempo', () => {
+    expect(containersOf(workloads, 'tracing-demo-jaeger')).toHaveLength(1);
+    const jaeger = workloads.find((w) => w.metadata.name === 'tracing-demo-jaeger') as Workload & {
+      spec: { volumeClaimTemplates?: unknown[] };
+    };
+    expect(jaeger.spec.volumeClaimTemplates).toBeUndefined();
+    expect(workloads.map((w) => w.metadata.name)).not.toContain('tracing-demo-tempo');
+    const collector = containersOf(workloads, 'tracing-demo-collector')[0]?.env ?? [];
+    expect(collector).toContainEqual({
+      name: 'TRACES_OTLP_HTTP_ENDPOINT',
+      value: 'http://tracing-demo-jaeger:4318',
+    });
+  });
+
   it('keeps every root filesystem read-only', () => {
     for (const workload of workloads) {
       for (const container of workload.spec.template?.spec.containers ?? []) {
