@@ -20,7 +20,7 @@
 #  3. a Debian bookworm minbase (mmdebstrap), once, the base of the PostgreSQL and RabbitMQ
 #     stand-ins;
 #  4. the stand-ins for the third-party images, from cluster/images/<name>/Containerfile, each
-#     skipped when the hash of its inputs is the one the image carries: otelcol, tempo and
+#     skipped when the hash of its inputs is the one the image carries: otelcol, jaeger and
 #     prometheus are the project's static Go builds (tools/which.sh) FROM scratch; postgres and
 #     rabbitmq are Debian's packages. Names and tags: `--list`; cluster/values.yaml maps the
 #     chart to them and is checked against this script on every run.
@@ -55,15 +55,15 @@ BUILD_FLAGS=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768)
 # The stand-ins (repository:tag = what cluster/values.yaml must name) and where each is used.
 declare -A STANDIN=(
   [otelcol]="tracing-demo.local/otelcol:$OTELCOL_VERSION"
-  [tempo]="tracing-demo.local/tempo:main-${TEMPO_REVISION:0:7}"
+  [jaeger]="tracing-demo.local/jaeger:$JAEGER_RELEASE"
   [prometheus]="tracing-demo.local/prometheus:v$PROMETHEUS_VERSION"
   [postgres]="tracing-demo.local/postgres:15-bookworm"
   [rabbitmq]="tracing-demo.local/rabbitmq:3.10-bookworm"
 )
 declare -A VALUES_KEY=(
-  [otelcol]=collector [tempo]=tempo [prometheus]=prometheus [postgres]=postgresql [rabbitmq]=rabbitmq
+  [otelcol]=collector [jaeger]=jaeger [prometheus]=prometheus [postgres]=postgresql [rabbitmq]=rabbitmq
 )
-STANDINS=(otelcol tempo prometheus postgres rabbitmq)
+STANDINS=(otelcol jaeger prometheus postgres rabbitmq)
 DEBIAN_IMAGE=tracing-demo.local/debian:bookworm
 
 log() { cluster_log "images: $*"; }
@@ -194,7 +194,7 @@ for name in "${STANDINS[@]}"; do
   src="$IMAGES_SRC/$name"
   build_args=()
   case "$name" in
-    otelcol | tempo | prometheus)
+    otelcol | jaeger | prometheus)
       binary="$(cluster_tool "$name")"
       # The binary by path (version-keyed), size and mtime: hashing 100 MB each run costs seconds.
       inputs="$(printf '%s %s\n' "$(hash_of "$src" "$CA_BUNDLE")" "$(stat -c '%n %s %Y' "$binary")" |
@@ -213,7 +213,7 @@ for name in "${STANDINS[@]}"; do
   ctx="$WORK/$name"
   cp -r "$src" "$ctx"
   case "$name" in
-    otelcol | tempo | prometheus)
+    otelcol | jaeger | prometheus)
       # A hard link where the cache and the context share a filesystem: no 100 MB copy.
       ln "$binary" "$ctx/$name" 2>/dev/null || cp "$binary" "$ctx/$name"
       cp "$CA_BUNDLE" "$ctx/ca-certificates.crt"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run each stand-in image under podman the way the chart runs it, and check it works.
 
-    python3 cluster/images/verify.py [collector tempo prometheus postgresql rabbitmq]
+    python3 cluster/images/verify.py [collector jaeger prometheus postgresql rabbitmq]
 
 The pod specs come from `helm template` of the chart with ci/local-cluster-values.yaml and
 cluster/values.yaml, so what runs is what the chart renders: the image, args and env (a
@@ -17,7 +17,9 @@ every emptyDir as a fresh directory the way the kubelet makes one. Each containe
               message; a wrong password is refused
   collector   answers on its health port 13133 (its readiness probe); the k8s_attributes
               overlay is left out, it needs a Kubernetes API (cluster/README.md covers it)
-  tempo       /ready, prometheus /-/ready (their readiness probes)
+  jaeger      /status (its probes); one span sent to its OTLP/HTTP receiver is read back from
+              its query API (api/v3), so badger writes on the chart's volume
+  prometheus  /-/ready (its readiness probe)
 
 Every container it starts is removed at the end, whatever happens. Root, podman, and the
 images from `bash cluster/images.sh`.
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import yaml
@@ -40,7 +43,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 RELEASE = "verify"
 PODMAN = ["podman", "--runtime", "runc"]
 ULIMITS = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768"]
-COMPONENTS = ["collector", "tempo", "prometheus", "postgresql", "rabbitmq"]
+COMPONENTS = ["collector", "jaeger", "prometheus", "postgresql", "rabbitmq"]
 # Outside Kubernetes: the overlay's k8s_attributes processor needs an API server.
 DROPPED_ARGS = {"--config=/conf/k8s-attributes.yaml"}
 
@@ -276,7 +279,34 @@ def check_logs(component, name):
     log(f"{component}: {len(lines)} log lines, {len(noisy)} with error/warn/fatal, none about writing")
 
 
-CHECKS = {"postgresql": check_postgresql, "rabbitmq": check_rabbitmq}
+def check_jaeger(name, container, env, ip):
+    trace_id = secrets.token_hex(16)
+    now = time.time_ns()
+    span = {"traceId": trace_id, "spanId": secrets.token_hex(8), "name": "verify", "kind": 2,
+            "startTimeUnixNano": str(now - 1_000_000), "endTimeUnixNano": str(now)}
+    body = {"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "verify"}}]},
+        "scopeSpans": [{"spans": [span]}]}]}
+    sent = urllib.request.Request(f"http://{ip}:4318/v1/traces", data=json.dumps(body).encode(),
+                                  headers={"content-type": "application/json"})
+    with urllib.request.urlopen(sent, timeout=5) as r:
+        assert r.status == 200, r.status
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://{ip}:16686/api/v3/traces/{trace_id}", timeout=5) as r:
+                found = json.loads(r.read())
+                break
+        except urllib.error.HTTPError as e:
+            if e.code != 404 or time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+    spans = [s for rs in found["result"]["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]]
+    assert [s["name"] for s in spans] == ["verify"], spans
+    log(f"jaeger: a span sent over OTLP/HTTP is read back from api/v3 (trace {trace_id}, {env['JAEGER_STORAGE']})")
+
+
+CHECKS = {"postgresql": check_postgresql, "rabbitmq": check_rabbitmq, "jaeger": check_jaeger}
 
 
 def main():

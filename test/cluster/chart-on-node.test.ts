@@ -1,10 +1,11 @@
 /**
  * The chart running for real: the single-node cluster of cluster/up.sh (CLUSTER_COMPONENTS=node),
  * every image built here and imported into its containerd (cluster/images.sh: the project's
- * images from their Dockerfiles, local stand-ins for PostgreSQL, RabbitMQ, the collector, Tempo
- * and Prometheus; Grafana cannot be built here and is disabled), then the user's path in order:
- * `helm install --wait`, `helm test`, the end-to-end acceptance suite against the release,
- * `helm upgrade` with another sampling policy, `helm uninstall`. Root only; `make test-cluster`.
+ * images from their Dockerfiles, local stand-ins for PostgreSQL, RabbitMQ, the collector, Jaeger
+ * and Prometheus; Grafana cannot be built here and is disabled), with `traces.backend: jaeger`
+ * (cluster/values.yaml), then the user's path in order: `helm install --wait`, `helm test`, the
+ * end-to-end acceptance suite against the release, `helm upgrade` with another sampling policy,
+ * `helm uninstall`. Root only; `make test-cluster`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -105,11 +106,11 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
 
   /** Forwards to the release's endpoints the e2e suite uses, as its StackUrls. */
   async function stackUrls(): Promise<StackUrls> {
-    const [gateway, payment, collector, tempo, prometheus] = await Promise.all([
+    const [gateway, payment, collector, jaeger, prometheus] = await Promise.all([
       portForward(`deploy/${name('api-gateway')}`, [3000]),
       portForward(`deploy/${name('payment-service')}`, [3003]),
       portForward(`deploy/${name('collector')}`, [4318, 8888, 8889]),
-      portForward(`statefulset/${name('tempo')}`, [3200]),
+      portForward(`service/${name('jaeger')}`, [16686]),
       portForward(`statefulset/${name('prometheus')}`, [9090]),
     ]);
     return {
@@ -118,7 +119,7 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
       collectorOtlpHttp: collector[4318] as string,
       collectorTelemetry: `${collector[8888]}/metrics`,
       collectorMetrics: `${collector[8889]}/metrics`,
-      tempo: tempo[3200] as string,
+      jaeger: jaeger[16686] as string,
       prometheus: prometheus[9090] as string,
       logDir: join(workDir, 'logs'),
     };
@@ -192,7 +193,7 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
       )
       .map((pod: PodJson) => pod.metadata.name);
     expect(notReady, await podReport()).toEqual([]);
-    // One pod per workload of the scenario: 5 services, collector, Tempo, Prometheus, DB, broker.
+    // One pod per workload of the scenario: 5 services, collector, Jaeger, Prometheus, DB, broker.
     expect(pods).toHaveLength(10);
   }, 900_000);
 
@@ -254,6 +255,10 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
   it('passes the end-to-end acceptance suite against the release', async () => {
     await suiteInNode(E2E_FILES.map((file) => `test/e2e/${file}.test.ts`));
   }, 1_200_000);
+
+  it("serves Jaeger's Monitor tab (SPM) from the release's Prometheus", async () => {
+    await suiteInNode(['test/cluster/in-node/jaeger-spm.test.ts']);
+  }, 300_000);
 
   it('rolls the collector on helm upgrade and samples with the new policy', async () => {
     const before = await collectorPods();

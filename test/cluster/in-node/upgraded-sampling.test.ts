@@ -7,11 +7,12 @@
 import { describe, expect, inject, it } from 'vitest';
 import { gatewayClient } from '../../e2e/support/client.ts';
 import { decisions } from '../../e2e/support/collector.ts';
+import { jaegerStore, waitForTrace } from '../../e2e/support/jaeger.ts';
 import { pipelineIdle } from '../../e2e/support/pipeline.ts';
-import { waitForTrace } from '../../e2e/support/tempo.ts';
 
 const stack = inject('stack');
 const client = gatewayClient(stack.gateway, stack.collectorOtlpHttp);
+const store = jaegerStore(stack.jaeger);
 const FLOWS = 12;
 
 describe('the upgraded release', () => {
@@ -22,7 +23,7 @@ describe('the upgraded release', () => {
     for (let i = 0; i < FLOWS; i++) flows.push(await client.loginAndOrder());
     expect(flows.map((flow) => flow.order.status)).toEqual(Array(FLOWS).fill(201));
     for (const flow of flows) {
-      await waitForTrace(stack.tempo, flow.traceId, (spans) => spans.length > 1);
+      await waitForTrace(store, flow.traceId, (spans) => spans.length > 1);
     }
     await pipelineIdle(stack);
     const after = await decisions(stack.collectorTelemetry);
