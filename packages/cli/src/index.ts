@@ -27,6 +27,7 @@ export {
   type PipelineEndpoints,
   type PipelineStatus,
   pipelineStatus,
+  type TraceStoreCounters,
 } from './status/index.js';
 export {
   BACKEND_NAMES,
@@ -34,8 +35,10 @@ export {
   connectTraceStore,
   detectBackend,
   jaegerStore,
+  type LegacyTrace,
   normalizeTraceId,
   parseBackend,
+  spansFromLegacy,
   summarizeTrace,
   TRACES_BACKENDS,
   TraceNotFoundError,

@@ -8,14 +8,14 @@ export interface TraceNode {
   orphan: boolean;
 }
 
-// Ties keep Tempo's order (the sort is stable). The Node SDK's start times have millisecond
-// resolution, so quick sequential siblings often tie; Tempo lists a service's spans in the order
-// they ended, which for sequential siblings is the order they ran.
+// Ties keep the store's order (the sort is stable). The Node SDK's start times have millisecond
+// resolution, so quick sequential siblings often tie; the stores list a service's spans in the
+// order they were exported, as they ended, which for sequential siblings is the order they ran.
 const byStart = (a: TraceNode, b: TraceNode) => a.span.startMs - b.span.startMs;
 
 /**
  * Spans as a forest: children under their parents, siblings (and roots) by start time. A span
- * whose parent is missing is a root marked `orphan`, so nothing Tempo returned is hidden; a span
+ * whose parent is missing is a root marked `orphan`, so nothing the store returned is hidden; a span
  * caught in a parent cycle (a broken producer) is shown the same way.
  */
 export function buildTraceTree(spans: readonly Span[]): TraceNode[] {
