@@ -56,7 +56,10 @@ SIGNATURES = [
     ("CC0-1.0", [r"CC0 1\.0 Universal|Creative Commons Zero"]),
     ("BlueOak-1.0.0", [r"Blue Oak Model License"]),
 ]
-LICENSE_FILE = re.compile(r"^(UN)?(LICEN[CS]E|COPYING|COPYRIGHT)([-._].*)?$", re.I)
+# Licence files of the code: not source files (license.go), not the documentation's own licence
+# (LICENSE.docs); a COPYRIGHT notice counts only where there is no licence file.
+LICENSE_FILE = re.compile(r"^(UN)?(LICEN[CS]E|COPYING)([-._][A-Z0-9.-]+)?$(?<!\.go)(?<!\.docs)", re.I)
+NOTICE_FILE = re.compile(r"^COPYRIGHT(\.(txt|md))?$", re.I)
 
 
 def sh(*cmd, env=None):
@@ -109,13 +112,12 @@ def licence_of(path, version, modcache):
     """The licences of the module's root licence files; a nested module without one takes its
     enclosing module's (same repository, same version when the cache has it)."""
     d = module_dir(path, version, modcache)
+    names = sorted(n for n in os.listdir(d) if os.path.isfile(os.path.join(d, n)))
+    files = [n for n in names if LICENSE_FILE.match(n)] or [n for n in names if NOTICE_FILE.match(n)]
     found = set()
-    for name in sorted(os.listdir(d)):
-        full = os.path.join(d, name)
-        if LICENSE_FILE.match(name) and os.path.isfile(full):
-            with open(full, encoding="utf-8", errors="replace") as f:
-                found.add(identify(f.read()) or "unknown")
-    found.discard(None)
+    for name in files:
+        with open(os.path.join(d, name), encoding="utf-8", errors="replace") as f:
+            found.add(identify(f.read()) or "unknown")
     if not found and "/" in path.rstrip("/").split("/", 3)[-1]:
         parent = path.rsplit("/", 1)[0]
         for cand in sorted(os.listdir(os.path.dirname(d)) if os.path.isdir(os.path.dirname(d)) else []):
@@ -128,7 +130,9 @@ def collect():
     modcache = sh("go", "env", "GOMODCACHE").strip()
     rows, missing = {}, []
     for tool in all_tools():
-        binaries = [os.path.join(tool_dir(tool), b) for b in BINARIES.get(tool, [])]
+        if tool not in BINARIES:  # data, not a program (k8s-schemas)
+            continue
+        binaries = [os.path.join(tool_dir(tool), b) for b in BINARIES[tool]]
         present = [b for b in binaries if os.path.isfile(b)]
         if not present:
             missing.append(tool)
