@@ -5,17 +5,15 @@ import {
   freePort,
   type JaegerProcess,
   type SyntheticSpan,
-  sendSpans,
-  startJaeger,
   syntheticTrace,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
 import type { Span } from '../src/span.js';
-import { TraceNotFoundError, type TraceStore, traceStore } from '../src/stores/index.js';
+import { type TraceStore, traceStore } from '../src/stores/index.js';
 import { ORDER_SERVICES, waitForTrace } from '../src/verify/poll.js';
 import { captureIo } from './support/io.js';
+import { idOf, jaegerHolding } from './support/jaeger.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'tracing-demo.js');
 
@@ -52,23 +50,8 @@ const broken = syntheticTrace({}).filter((s) => s.name !== 'POST /orders');
 /** The edge and the order, but payment-service never reported. */
 const partial = syntheticTrace({}).filter((s) => s.service !== 'payment-service');
 
-const idOf = (trace: SyntheticSpan[]) => trace[0]?.traceId as string;
-
 beforeAll(async () => {
-  jaeger = await startJaeger();
-  store = traceStore(jaeger.url, 'jaeger');
-  expect(await sendSpans(jaeger.otlpHttpUrl, [...failing, ...slow, ...broken, ...partial])).toBe(
-    200,
-  );
-  for (const trace of [failing, slow, broken, partial])
-    await waitFor('the trace by id', async () => {
-      try {
-        return (await store.fetchTrace(idOf(trace))).length === trace.length;
-      } catch (error) {
-        if (error instanceof TraceNotFoundError) return false;
-        throw error;
-      }
-    });
+  ({ jaeger, store } = await jaegerHolding([failing, slow, broken, partial]));
 });
 afterAll(async () => {
   await jaeger?.stop();

@@ -2,10 +2,7 @@ import {
   freePort,
   type JaegerProcess,
   type SyntheticSpan,
-  sendSpans,
-  startJaeger,
   syntheticTrace,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, UnreachableError } from '../src/errors.js';
@@ -17,11 +14,11 @@ import {
   type TraceStore,
   traceStore,
 } from '../src/stores/index.js';
+import { idOf, jaegerHolding } from './support/jaeger.js';
 
 let jaeger: JaegerProcess;
 let store: TraceStore;
 
-const idOf = (trace: SyntheticSpan[]) => trace[0]?.traceId as string;
 const withService = (trace: SyntheticSpan[], from: string, to: string) =>
   trace.map((s) => (s.service === from ? { ...s, service: to } : s));
 
@@ -42,18 +39,7 @@ const other = withService(
 const old = syntheticTrace({ startMs: Date.now() - 2 * 3_600_000 });
 
 beforeAll(async () => {
-  jaeger = await startJaeger();
-  store = traceStore(jaeger.url, 'jaeger');
-  expect(await sendSpans(jaeger.otlpHttpUrl, [...failing, ...slow, ...other, ...old])).toBe(200);
-  for (const trace of [failing, slow, other, old])
-    await waitFor('the trace by id', async () => {
-      try {
-        return (await store.fetchTrace(idOf(trace))).length === trace.length;
-      } catch (error) {
-        if (error instanceof TraceNotFoundError) return false;
-        throw error;
-      }
-    });
+  ({ jaeger, store } = await jaegerHolding([failing, slow, other, old]));
 });
 afterAll(async () => {
   await jaeger?.stop();
