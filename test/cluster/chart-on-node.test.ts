@@ -27,7 +27,7 @@ const VALUES = [
   'cluster/e2e-values.yaml',
 ].flatMap((file) => ['-f', repoPath(file)]);
 /** The acceptance suite's files that hold with the chart's own Prometheus rules (below). */
-const E2E_FILES = ['traces', 'sampling', 'span-metrics', 'dashboards', 'no-secrets'];
+const E2E_FILES = ['traces', 'sampling', 'span-metrics', 'dashboards', 'monitor', 'no-secrets'];
 
 describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uninstall', () => {
   let cluster: TestCluster;
@@ -255,10 +255,6 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
   it('passes the end-to-end acceptance suite against the release', async () => {
     await suiteInNode(E2E_FILES.map((file) => `test/e2e/${file}.test.ts`));
   }, 1_200_000);
-
-  it("serves Jaeger's Monitor tab (SPM) from the release's Prometheus", async () => {
-    await suiteInNode(['test/cluster/in-node/jaeger-spm.test.ts']);
-  }, 300_000);
 
   it('rolls the collector on helm upgrade and samples with the new policy', async () => {
     const before = await collectorPods();
