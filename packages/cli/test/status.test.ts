@@ -137,10 +137,10 @@ describe('tracing-demo status', () => {
     expect(code).toBe(1);
     expect(captured.out).toMatch(/^collector +✓ up /m);
     // Nothing answers to tell which store it was.
-    expect(captured.out).toMatch(/^traces +✗ down +cannot reach the trace store at /m);
+    expect(captured.out).toMatch(/^trace store +✗ down +cannot reach the trace store at /m);
     expect(captured.out).toMatch(/^prometheus +✓ up /m);
     expect(captured.out).toContain(
-      `✗ traces is down: cannot reach the trace store at ${jaeger.url} (connection refused): is the local stack running? \`make local\``,
+      `✗ trace store is down: cannot reach the trace store at ${jaeger.url} (connection refused): is the local stack running? \`make local\``,
     );
     expect(captured.out).toContain('went to the trace store (12 of 18)');
     const named = captureIo({ TRACES_BACKEND: 'jaeger' });

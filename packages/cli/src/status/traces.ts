@@ -75,7 +75,7 @@ export async function checkTraceStore(
 ): Promise<{ status: ComponentStatus; traceStore?: TraceStoreCounters }> {
   const base = trimSlash(endpoints.traces);
   const status: ComponentStatus = {
-    name: endpoints.tracesBackend ?? 'traces',
+    name: endpoints.tracesBackend ?? 'trace store',
     url: base,
     up: false,
     details: [],

@@ -21,7 +21,7 @@ export interface PipelineEndpoints {
 
 export interface ComponentStatus {
   /** The trace store's row is named after its backend, `traces` while that is unknown. */
-  name: 'collector' | 'jaeger' | 'tempo' | 'traces' | 'prometheus';
+  name: 'collector' | 'jaeger' | 'tempo' | 'trace store' | 'prometheus';
   /** The URL shown for it: the health or readiness endpoint's base. */
   url: string;
   up: boolean;
