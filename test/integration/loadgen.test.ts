@@ -12,7 +12,7 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Report } from '../../services/loadgen/src/schemas/report.js';
-import { PLANTED, type Stack, startStack } from './stack.js';
+import { PLANTED, type Stack, SYNTHETIC_TOKEN, startStack } from './stack.js';
 
 const RATE = 10;
 const DURATION_SECONDS = 5;
@@ -55,6 +55,8 @@ it('a timed run: the report matches the database and the spans, and every trace 
       // Enough declines to see them in the report and the spans.
       LOADGEN_DECLINE_FRACTION: '0.25',
       LOADGEN_PROGRESS_SECONDS: '2',
+      // A trusted caller: the gateway continues loadgen's traces and marks them synthetic.
+      SYNTHETIC_TOKEN,
       OTEL_EXPORTER_OTLP_ENDPOINT: stack.sink.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -112,6 +114,7 @@ it('a timed run: the report matches the database and the spans, and every trace 
   // Traces begin at the client: gateway SERVER ← loadgen's fetch CLIENT ← loadgen's root span.
   const byId = new Map(stack.sink.spans.map((s) => [s.spanId, s]));
   for (const server of servers) {
+    expect(server.attributes['app.synthetic']).toBe(true);
     const trace = stack.sink.trace(server.traceId);
     const client = server.parentSpanId ? byId.get(server.parentSpanId) : undefined;
     expect(client?.service, renderTree(trace)).toBe('loadgen');

@@ -18,6 +18,9 @@ export const PLANTED = {
   cardNumber: '4111111111111111',
 };
 
+/** The gateway's synthetic-traffic token in every stack: loadgen and trusted tests send it. */
+export const SYNTHETIC_TOKEN = 'integration-synthetic-token-0123456789';
+
 export interface Stack {
   databaseUrl: string;
   gateway: ServiceProcess;
@@ -32,15 +35,26 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  amqpUrl?: string;
+  /** Export spans over OTLP/HTTP there (a real collector) instead of to the stack's sink. */
+  otlpEndpoint?: string;
+  /** More environment for one service, e.g. payment-service's fault rates. */
+  env?: Partial<
+    Record<'api-gateway' | 'order-service' | 'payment-service', Record<string, string>>
+  >;
+}
+
 /**
  * The four HTTP services as real processes on loopback, each loading the telemetry bootstrap
  * and exporting OTLP/JSON to a span sink, with auth and orders on a fresh database. Given a
- * RabbitMQ URL, order-service publishes through it and the fulfillment-worker runs too.
+ * RabbitMQ URL, order-service publishes through it and the fulfillment-worker runs too. The
+ * gateway trusts callers sending SYNTHETIC_TOKEN; anyone else is an outside caller.
  */
 export async function startStack(
   adminUrl: string,
   databaseName: string,
-  options: { amqpUrl?: string } = {},
+  options: StackOptions = {},
 ): Promise<Stack> {
   const sink = await startOtlpSink();
   const databaseUrl = await createDatabase(adminUrl, databaseName);
@@ -55,8 +69,8 @@ export async function startStack(
   ]);
   const authUrl = `http://127.0.0.1:${authPort}`;
   const common = {
-    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? sink.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: options.otlpEndpoint ? 'http/protobuf' : 'http/json',
     OTEL_BSP_SCHEDULE_DELAY: '100',
     LOG_LEVEL: 'info',
     AUTH_SERVICE_URL: authUrl,
@@ -75,7 +89,7 @@ export async function startStack(
     await sink.close();
   };
   try {
-    const payment = await service('payment-service', paymentPort);
+    const payment = await service('payment-service', paymentPort, options.env?.['payment-service']);
     processes.push(payment);
     const auth = await service('auth-service', authPort, {
       DATABASE_URL: databaseUrl,
@@ -90,6 +104,7 @@ export async function startStack(
       DATABASE_URL: databaseUrl,
       PAYMENT_SERVICE_URL: payment.url,
       ...messaging,
+      ...options.env?.['order-service'],
     });
     processes.push(order);
     let worker: ServiceProcess | undefined;
@@ -104,6 +119,8 @@ export async function startStack(
     const gateway = await service('api-gateway', gatewayPort, {
       ORDER_SERVICE_URL: order.url,
       RATE_LIMIT_PER_MINUTE: '10000',
+      SYNTHETIC_TOKEN,
+      ...options.env?.['api-gateway'],
     });
     processes.push(gateway);
     return {

@@ -1,4 +1,13 @@
 export { isHealthPath } from './health-paths.js';
+export {
+  type Admission,
+  describeAdmission,
+  type EdgeTrust,
+  parseCidr,
+  SYNTHETIC_TOKEN_HEADER,
+  TraceEdge,
+  traceresponse,
+} from './public-edge.js';
 export { shutdownTelemetry } from './sdk.js';
 export { describeServerSpan } from './server-span.js';
 export { annotateServerSpan, inSpan, recordFailure, tracerFor } from './spans.js';

@@ -14,11 +14,15 @@ let running: RunningSdk | undefined;
  * - Only traces leave the process: RED metrics are computed by the collector from spans, and
  *   logs go to stdout, so the SDK's OTLP metrics/logs exporters would only produce errors.
  * - W3C tracecontext + baggage is the propagation the whole platform speaks.
+ * - Every span is recorded (always_on): tail sampling in the collector decides what is kept,
+ *   after span metrics saw everything. A head sampler (the SDK's default follows the caller's
+ *   sampled flag) would let any caller hide its requests from RED metrics and error traces.
  */
 const ENV_DEFAULTS: Record<string, string> = {
   OTEL_METRICS_EXPORTER: 'none',
   OTEL_LOGS_EXPORTER: 'none',
   OTEL_PROPAGATORS: 'tracecontext,baggage',
+  OTEL_TRACES_SAMPLER: 'always_on',
   OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
 };
 

@@ -1,10 +1,11 @@
 import type { FastifyOtelInstrumentationOpts } from '@fastify/otel';
 import type { Span } from '@opentelemetry/api';
+import { describeAdmission } from './public-edge.js';
 
 type FastifyRequest = Parameters<NonNullable<FastifyOtelInstrumentationOpts['requestHook']>>[1];
 
 /** The part of fastify's request the SERVER span is described from. */
-export type ServerRequest = Pick<FastifyRequest, 'method' | 'url' | 'protocol' | 'id'> & {
+export type ServerRequest = Pick<FastifyRequest, 'method' | 'url' | 'protocol' | 'id' | 'raw'> & {
   routeOptions: Pick<FastifyRequest['routeOptions'], 'url'>;
 };
 
@@ -19,6 +20,8 @@ export type ServerRequest = Pick<FastifyRequest, 'method' | 'url' | 'protocol' |
  * - `app.request.id`: the `x-request-id` every hop forwards and every response returns, so a
  *   person or a test can go from a response or a log line to its trace. Set here, when the span
  *   starts, because hooks that run before @fastify/otel's have no span to annotate.
+ * - at a public edge (the gateway), the trust decision: a link to an outside caller's context,
+ *   `app.synthetic`, and the `traceresponse` header (public-edge.ts).
  * `http.request.method`, `http.route` and `http.response.status_code` come from @fastify/otel.
  */
 export function describeServerSpan(span: Span, request: ServerRequest): void {
@@ -29,4 +32,5 @@ export function describeServerSpan(span: Span, request: ServerRequest): void {
     'url.scheme': request.protocol,
     'app.request.id': request.id,
   });
+  describeAdmission(span, request.raw);
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { describeServerSpan, type ServerRequest } from '../src/server-span.js';
@@ -24,6 +25,7 @@ const request = (url: string, route: string | undefined): ServerRequest => ({
   url,
   protocol: 'http',
   id: 'req-1',
+  raw: { headers: {} } as IncomingMessage,
   routeOptions: { url: route },
 });
 

@@ -5,13 +5,16 @@ import { isHealthPath } from '@tracing-demo/telemetry';
 import type { GatewayConfig } from './config.js';
 import { authRoutes } from './routes/auth.js';
 import { orderRoutes } from './routes/orders.js';
+import { registerTraceEdge } from './trace-edge.js';
 
 /**
- * api-gateway as a plugin: rate limiting first, then the public routes. Its SERVER span is the
- * root of every trace: the route comes from the instrumentation, the request id from the service
- * kit and the user id from authentication. Nothing else about the caller is put on spans.
+ * api-gateway as a plugin: the trust decision on trace context first, rate limiting, then the
+ * public routes. Its SERVER span is the root of every trace but a trusted caller's: the route
+ * comes from the instrumentation, the request id from the service kit and the user id from
+ * authentication. Nothing else about the caller is put on spans.
  */
 const apiGateway: FastifyPluginAsyncTypebox<GatewayConfig> = async (app, config) => {
+  registerTraceEdge(app, config.trust);
   // Not the plugin's per-route hook: that would run after authentication, and requests with bad
   // tokens would never count. One hook for every request instead, probes excepted.
   await app.register(rateLimit, {

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   envNumber,
+  envOptional,
   envString,
   envUrl,
   type ServerConfig,
@@ -29,6 +30,12 @@ export interface LoadConfig {
   declineFraction: number;
   requestTimeoutMs: number;
   progressIntervalSeconds: number;
+  /**
+   * The gateway's synthetic-traffic token: sent with every request, it makes loadgen a trusted
+   * caller, so its traces continue through the gateway and are marked synthetic. Without it
+   * loadgen is an outside caller and each request starts a new trace at the gateway.
+   */
+  syntheticToken?: string;
 }
 
 export interface LoadgenConfig {
@@ -91,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadgenConfig {
         min: 1,
         max: 3_600,
       }),
+      syntheticToken: envOptional(env, 'SYNTHETIC_TOKEN'),
     },
   };
 }

@@ -66,7 +66,8 @@ type State = Report['state'];
  * finds `concurrency` operations in flight is shed and counted, never queued.
  *
  * Every request runs in a root span of its own, so the trace begins here: the fetch's CLIENT
- * span is its child and carries traceparent to the gateway.
+ * span is its child and carries traceparent to the gateway, which continues it for a caller
+ * with the synthetic-traffic token (SYNTHETIC_TOKEN).
  */
 export class LoadGenerator {
   private readonly report: LoadReport;
@@ -323,6 +324,7 @@ export class LoadGenerator {
       async (span) => {
         const headers: Record<string, string> = { accept: 'application/json' };
         if (request.token) headers.authorization = `Bearer ${request.token}`;
+        if (this.config.syntheticToken) headers['x-synthetic-token'] = this.config.syntheticToken;
         if (request.body !== undefined) headers['content-type'] = 'application/json';
         const { signal, done } = this.requestSignal();
         const started = performance.now();

@@ -20,6 +20,7 @@ describe('loadgen configuration', () => {
       declineFraction: 0.05,
       requestTimeoutMs: 20_000,
       progressIntervalSeconds: 10,
+      syntheticToken: undefined,
     });
   });
 
@@ -35,6 +36,7 @@ describe('loadgen configuration', () => {
       LOADGEN_DECLINE_FRACTION: '1',
       LOADGEN_TIMEOUT_MS: '500',
       LOADGEN_PROGRESS_SECONDS: '2',
+      SYNTHETIC_TOKEN: 'a-synthetic-traffic-token',
     });
     expect(load).toEqual({
       gatewayUrl: 'http://gateway:8080',
@@ -47,6 +49,7 @@ describe('loadgen configuration', () => {
       declineFraction: 1,
       requestTimeoutMs: 500,
       progressIntervalSeconds: 2,
+      syntheticToken: 'a-synthetic-traffic-token',
     });
   });
 

@@ -19,11 +19,19 @@ export interface FakeGatewayOptions {
  * route and status, approves every card but the declined test card, and issues opaque tokens.
  */
 export async function startFakeGateway(options: FakeGatewayOptions = {}) {
-  const received: { route: string; status: number }[] = [];
+  const received: { route: string; status: number; syntheticToken?: string }[] = [];
+
   const tokenUses = new Map<string, number>();
   let logins = 0;
-  const answer = (response: ServerResponse, route: string, status: number, body: unknown) => {
-    received.push({ route, status });
+  const answer = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    route: string,
+    status: number,
+    body: unknown,
+  ) => {
+    const syntheticToken = request.headers['x-synthetic-token'] as string | undefined;
+    received.push({ route, status, syntheticToken });
     response.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req-1' });
     response.end(JSON.stringify(body));
   };
@@ -37,10 +45,10 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}) {
     if (request.method === 'POST' && path === '/api/auth/login') {
       const body = await readBody(request);
       if (body?.password !== 'right-password') {
-        return answer(response, 'login', 401, { message: 'invalid email or password' });
+        return answer(request, response, 'login', 401, { message: 'invalid email or password' });
       }
       logins += 1;
-      return answer(response, 'login', 200, { accessToken: `token-${logins}` });
+      return answer(request, response, 'login', 200, { accessToken: `token-${logins}` });
     }
     const route = request.method === 'POST' ? 'place' : path === '/api/orders' ? 'list' : 'get';
     const body = await readBody(request);
@@ -50,15 +58,15 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}) {
     if (options.hang) return;
     if (options.delayMs) await sleep(options.delayMs);
     if (!token.startsWith('token-') || uses > (options.tokenUses ?? Infinity)) {
-      return answer(response, route, 401, { message: 'token has expired' });
+      return answer(request, response, route, 401, { message: 'token has expired' });
     }
     if (route === 'place') {
       if (body.cardNumber === '4000000000000002') {
-        return answer(response, route, 402, { message: 'card declined by issuer' });
+        return answer(request, response, route, 402, { message: 'card declined by issuer' });
       }
-      return answer(response, route, 201, { id: randomUUID() });
+      return answer(request, response, route, 201, { id: randomUUID() });
     }
-    return answer(response, route, 200, route === 'list' ? { orders: [] } : { id: 'x' });
+    return answer(request, response, route, 200, route === 'list' ? { orders: [] } : { id: 'x' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

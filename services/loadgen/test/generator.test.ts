@@ -50,6 +50,18 @@ describe('the load generator', () => {
     expect(report.elapsedSeconds).toBeGreaterThanOrEqual(0.5);
   });
 
+  it('sends the synthetic-traffic token with every request when it has one', async () => {
+    const token = 'a-synthetic-traffic-token';
+    const { gateway } = await timedRun({}, { syntheticToken: token });
+    expect(gateway.received.length).toBeGreaterThan(0);
+    expect(gateway.received.filter((r) => r.syntheticToken !== token)).toEqual([]);
+  });
+
+  it('sends no token header without a token', async () => {
+    const { gateway } = await timedRun({});
+    expect(gateway.received.filter((r) => r.syntheticToken !== undefined)).toEqual([]);
+  });
+
   it('reads only orders it created, listing until there is one', async () => {
     const { gateway } = await timedRun({}, { mix: { place: 0, list: 0, get: 1 } });
     // No order was ever placed: every 'get' tick became a list.
