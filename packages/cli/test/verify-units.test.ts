@@ -9,6 +9,7 @@ import { freePort } from '@tracing-demo/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
 import { CliError, UnreachableError } from '../src/errors.js';
+import { traceIdOfTraceresponse } from '../src/verify/gateway.js';
 import { createKubeClient, type KubeClient, workloadFromDeployment } from '../src/verify/kube.js';
 import {
   firstReadyPod,
@@ -18,7 +19,7 @@ import {
 } from '../src/verify/port-forward.js';
 import { evaluateReadiness, notReadyReason, type Workload } from '../src/verify/readiness.js';
 import { runVerify, StepFailed } from '../src/verify/run-verify.js';
-import { baselineHashShare, fnv1a64, traceIdKeptAt, traceparent } from '../src/verify/sampling.js';
+import { baselineHashShare, fnv1a64, traceIdKeptAt } from '../src/verify/sampling.js';
 import { captureIo } from './support/io.js';
 
 const where = { namespace: 'demo', release: 'tracing-demo' };
@@ -196,21 +197,40 @@ describe('the tunnel', () => {
   });
 });
 
-describe('a trace id tail sampling keeps', () => {
+describe('a trace id tail sampling keeps (for tests that make their own traces)', () => {
   it('hashes like Go: FNV-1a 64', () => {
     expect(fnv1a64(Buffer.from('')).toString(16)).toBe('cbf29ce484222325');
     expect(fnv1a64(Buffer.from('a')).toString(16)).toBe('af63dc4c8601ec8c');
     expect(fnv1a64(Buffer.from('foobar')).toString(16)).toBe('85944171f73967e8');
   });
 
-  it('picks random ids in the lowest 0.1% of the hash range, sent as a sampled traceparent', () => {
+  it('picks random ids in the lowest 0.1% of the hash range', () => {
     const ids = new Set(Array.from({ length: 5 }, () => traceIdKeptAt()));
     expect(ids.size).toBe(5);
     for (const id of ids) {
       expect(id).toMatch(/^[0-9a-f]{32}$/);
       expect(baselineHashShare(id)).toBeLessThan(0.001);
-      expect(traceparent(id)).toMatch(new RegExp(`^00-${id}-[0-9a-f]{16}-01$`));
     }
+  });
+});
+
+describe("the order's trace, as the gateway names it", () => {
+  const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+  it('is the trace id of a W3C traceresponse', () => {
+    expect(traceIdOfTraceresponse(`00-${trace}-00f067aa0ba902b7-01`)).toBe(trace);
+    expect(traceIdOfTraceresponse(`00-${trace}-00f067aa0ba902b7-00`)).toBe(trace);
+  });
+
+  it.each([
+    null,
+    '',
+    'garbage',
+    `01-${trace}-00f067aa0ba902b7-01`,
+    `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
+    `00-${trace.toUpperCase()}-00f067aa0ba902b7-01`,
+  ])('is unknown from %s', (value) => {
+    expect(traceIdOfTraceresponse(value)).toBeUndefined();
   });
 });
 

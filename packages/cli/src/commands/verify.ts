@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCommandLine, parseDuration, parsePositiveInt, parseUrl } from '../args.js';
 import type { Command } from '../command.js';
 import { ENDPOINTS, resolveBackend } from '../endpoints.js';
@@ -14,8 +16,9 @@ Checks a Helm release of the chart end to end, printing each step with ✓/✗ a
   2. gateway and trace store reachable: port-forwards to the Services
      <release>-api-gateway:3000 and <release>-jaeger:16686 or <release>-tempo:3200 (through a
      ready pod behind each), unless URLs are given; the gateway is ready, the store answers
-  3. order placed: logs in as the demo user and orders one coffee, continuing a W3C
-     traceparent of verify's own (its trace id is chosen so tail sampling's baseline keeps it)
+  3. order placed: logs in as the demo user and orders one coffee, sending the gateway's
+     synthetic-traffic token (SYNTHETIC_TOKEN) so that the trace is marked synthetic, which
+     tail sampling keeps; the order's trace id is the one the gateway's traceresponse names
   4. trace in Jaeger (or Tempo): polls until that trace has spans from api-gateway,
      order-service and payment-service, then prints it
 Kubernetes access comes from KUBECONFIG, ~/.kube/config, or the pod's service account (it
@@ -35,6 +38,10 @@ Options:
                        skipped
   --local              the local stack (make local), not Kubernetes: skips step 1; the URLs
                        default to GATEWAY_URL / TRACES_URL or http://127.0.0.1:3000 / :16686
+  SYNTHETIC_TOKEN      the gateway's synthetic-traffic token (helm test passes the chart's;
+                       with --local, .local/synthetic-token of make local when unset).
+                       Without one the order is an outside caller's: its trace is stored
+                       only if tail sampling's baseline keeps it
   --email ADDRESS      log in as (default: the first of DEMO_USERS="email:password,…" if set,
                        else ${DEMO_USER.email})
   --password SECRET    (default: that user's password)
@@ -117,6 +124,7 @@ export const verifyCommand: Command = {
           email: values.email ?? demoUser(io.env).email,
           password: values.password ?? demoUser(io.env).password,
         },
+        syntheticToken: syntheticToken(io.env, local),
         timeoutMs: parseDuration('--timeout', values.timeout ?? '120s', usage),
         settleMs: parseDuration('--settle', values.settle ?? `${SETTLE_MS}ms`, usage),
         width: outputWidth(io, width),
@@ -131,6 +139,24 @@ export const verifyCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * SYNTHETIC_TOKEN, else for the local stack the token `make local` generated (a file of its
+ * state directory, .local/, under the working directory), else none.
+ */
+function syntheticToken(
+  env: Record<string, string | undefined>,
+  local: boolean,
+): string | undefined {
+  const given = env.SYNTHETIC_TOKEN?.trim();
+  if (given) return given;
+  if (!local) return undefined;
+  try {
+    return readFileSync(join('.local', 'synthetic-token'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The user to log in as without --email: the first of DEMO_USERS (auth-service's own format,

@@ -53,16 +53,29 @@ export interface PlacedOrder {
   status: number;
   /** x-request-id: every SERVER span of the request carries it as app.request.id. */
   requestId: string | undefined;
+  /** The order's trace, as the gateway's traceresponse names it. */
+  traceId: string;
+}
+
+/** The header that makes verify a trusted synthetic caller of the gateway. */
+export const SYNTHETIC_TOKEN_HEADER = 'x-synthetic-token';
+
+/** The trace id of a W3C traceresponse (`00-<trace-id>-<span-id>-<flags>`), or undefined. */
+export function traceIdOfTraceresponse(value: string | null): string | undefined {
+  const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(value?.trim() ?? '');
+  const traceId = match?.[1];
+  return traceId && !/^0+$/.test(traceId) ? traceId : undefined;
 }
 
 /**
- * POST /api/orders with the token and a W3C traceparent: the gateway continues that trace, so
- * the order's trace id is the one in `traceparent` (the gateway returns none of its own).
+ * POST /api/orders with the token, and the synthetic-traffic token when verify has one: the
+ * gateway then marks the trace synthetic, which the collector's tail sampling keeps. verify
+ * chooses no trace id; it learns the order's from the gateway's traceresponse header.
  */
 export async function placeOrder(
   gatewayUrl: string,
   token: string,
-  traceparent: string,
+  syntheticToken: string | undefined,
 ): Promise<PlacedOrder> {
   const base = trimSlash(gatewayUrl);
   const response = await request(gateway(base), `${base}/api/orders`, {
@@ -70,16 +83,24 @@ export async function placeOrder(
     headers: {
       'content-type': 'application/json',
       authorization: `Bearer ${token}`,
-      traceparent,
+      ...(syntheticToken ? { [SYNTHETIC_TOKEN_HEADER]: syntheticToken } : {}),
     },
     body: JSON.stringify(VERIFY_ORDER),
     timeoutMs: 20_000,
   });
   if (response.status !== 201) throw await failure('the order', response);
   const body = (await response.json()) as { id?: string };
+  const header = response.headers.get('traceresponse');
+  const traceId = traceIdOfTraceresponse(header);
+  if (!traceId) {
+    throw new CliError(
+      `the order was placed, but the gateway's answer names no trace (traceresponse: ${header ?? 'none'})`,
+    );
+  }
   return {
     orderId: body.id ?? '?',
     status: response.status,
     requestId: response.headers.get('x-request-id') ?? undefined,
+    traceId,
   };
 }

@@ -16,7 +16,6 @@ import type { KubeClient } from './kube.js';
 import { ORDER_SERVICES, waitForTrace } from './poll.js';
 import type { Tunnel } from './port-forward.js';
 import { evaluateReadiness } from './readiness.js';
-import { traceIdKeptAt, traceparent } from './sampling.js';
 
 export interface VerifyOptions {
   release: string;
@@ -32,6 +31,11 @@ export interface VerifyOptions {
   /** Not in Kubernetes (`make local`): no workload check, no port-forwarding. */
   local: boolean;
   credentials: { email: string; password: string };
+  /**
+   * The gateway's synthetic-traffic token: verify's order is then a trusted synthetic request,
+   * whose trace tail sampling keeps. Without it the trace is kept only if the baseline picks it.
+   */
+  syntheticToken?: string;
   /** How long to wait for the trace in the store. */
   timeoutMs: number;
   /** The trace's services; api-gateway, order-service and payment-service by default. */
@@ -79,7 +83,7 @@ export class StepFailed extends CliError {
 /**
  * Checks a release end to end, printing each step with ✓/✗ and its time as it completes:
  * workloads ready, gateway and trace store reachable (port-forwarded unless URLs are given), an
- * order placed as the demo user in a trace of verify's choosing, and that trace in the store
+ * order placed as the demo user (its trace named by the gateway's traceresponse), and that trace in the store
  * (Jaeger or Tempo) with spans from every service on the order's path (no store and no trace
  * with `noTraceStore`). Throws StepFailed at the first step that fails.
  */
@@ -201,13 +205,15 @@ export async function runVerify(options: VerifyOptions, deps: VerifyDeps): Promi
         }),
     );
 
-    const traceId = traceIdKeptAt();
-    await step('order placed', async () => {
+    const { traceId } = await step('order placed', async () => {
       const token = await login(gatewayUrl, options.credentials);
-      const order = await placeOrder(gatewayUrl, token, traceparent(traceId));
+      const order = await placeOrder(gatewayUrl, token, options.syntheticToken);
+      const kept = options.syntheticToken
+        ? 'synthetic'
+        : "no synthetic token: stored only if tail sampling's baseline keeps it";
       return {
         value: order,
-        detail: `as ${options.credentials.email}: order ${order.orderId} (${order.status}) in trace ${traceId}`,
+        detail: `as ${options.credentials.email}: order ${order.orderId} (${order.status}) in trace ${order.traceId} (${kept})`,
       };
     });
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Choosing a trace id the collector's tail sampling keeps.
+ * Which trace ids the collector's baseline policy keeps, for tests that send spans of their own
+ * making through the real collector (status.test.ts). verify chooses no trace id any more: it
+ * is a trusted synthetic caller of the gateway, whose traces the `synthetic` policy keeps.
  *
- * verify's order succeeds quickly, so of the three policies in collector/otel-collector.yaml
- * (errors, slow, `SAMPLING_BASELINE_PERCENT` of the rest) only the baseline can keep it, which
- * at 10% would fail verify nine times out of ten. The baseline is the tail_sampling processor's
- * `probabilistic` policy: it keeps a trace when FNV-1a-64(salt ‖ trace id bytes) is at most
- * percent/100 × 2^64 (processor/tailsamplingprocessor/internal/sampling/probabilistic.go, salt
+ * The baseline is the tail_sampling processor's `probabilistic` policy: it keeps a trace when
+ * FNV-1a-64(salt ‖ trace id bytes) is at most percent/100 × 2^64
+ * (processor/tailsamplingprocessor/internal/sampling/probabilistic.go, salt
  * "default-hash-seed" unless `hash_salt` is set). A trace id whose hash falls in the lowest
  * 0.1% is kept at any baseline of 0.1% or more. The test against the real collector proves it.
  */
@@ -36,9 +36,4 @@ export function traceIdKeptAt(percent = 0.1, salt = DEFAULT_HASH_SALT): string {
     const id = randomBytes(16).toString('hex');
     if (baselineHashShare(id, salt) < percent / 100) return id;
   }
-}
-
-/** A W3C traceparent continuing `traceId` from a fresh parent span, sampled. */
-export function traceparent(traceId: string): string {
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
 }
