@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import {
   freePort,
+  newSpanId,
+  newTraceId,
+  postTraces,
   repoPath,
   type Sample,
   scrape,
@@ -22,8 +25,9 @@ import {
 
 /** What each program exposes; `tempo` is transcribed, not scraped (see tempoSeries). */
 export interface EmittedSamples {
-  /** Span metrics (:8889) and self-telemetry (:8888) of collector/otel-collector.yaml across
-   * three scenarios: normal traffic, the trace store unreachable, memory_limiter tripping. */
+  /** Span metrics (:8889, with the labels Prometheus stores: see asScraped) and self-telemetry
+   * (:8888) of collector/otel-collector.yaml across four scenarios: normal traffic, the trace
+   * store unreachable, memory_limiter tripping, span metrics past their cardinality limit. */
   collector: Sample[];
   /** The real Jaeger's /metrics. */
   jaeger: Sample[];
@@ -31,13 +35,38 @@ export interface EmittedSamples {
 }
 
 export async function emittedSamples(): Promise<EmittedSamples> {
-  const [normal, unreachable, limited, jaeger] = await Promise.all([
+  const [normal, unreachable, limited, overflow, jaeger] = await Promise.all([
     normalTraffic(),
     storeUnreachable(),
     memoryLimiterTripping(),
+    cardinalityOverflow(),
     jaegerSamples(),
   ]);
-  return { collector: [...normal, ...unreachable, ...limited], jaeger, tempo: tempoSeries() };
+  return {
+    collector: [...normal, ...unreachable, ...limited, ...overflow],
+    jaeger,
+    tempo: tempoSeries(),
+  };
+}
+
+/**
+ * The span-metrics endpoint's samples as Prometheus stores them. The exporter labels each series
+ * with job (service.name) and instance (service.instance.id); the scrape job keeps honor_labels
+ * false, so Prometheus renames those to exported_job and exported_instance and sets its own.
+ */
+export function asScraped(samples: Sample[]): Sample[] {
+  return samples.map(({ name, labels, value }) => {
+    const { job, instance, ...rest } = labels;
+    return {
+      name,
+      value,
+      labels: {
+        ...rest,
+        ...(job === undefined ? {} : { exported_job: job }),
+        ...(instance === undefined ? {} : { exported_instance: instance }),
+      },
+    };
+  });
 }
 
 /** metric name → the label names seen on it. */
@@ -85,7 +114,7 @@ async function normalTraffic(): Promise<Sample[]> {
       'span metrics, a failed edge and a sent batch',
       async () => {
         const [metrics, telemetry] = await Promise.all([
-          scrape(collector.metricsUrl),
+          scrape(collector.metricsUrl).then(asScraped),
           scrape(collector.telemetryUrl),
         ]);
         const errors = sumOf(metrics, 'traces_span_metrics_calls_total', {
@@ -140,6 +169,47 @@ async function memoryLimiterTripping(): Promise<Sample[]> {
       const telemetry = await scrape(sampling.collector.telemetryUrl);
       return sumOf(telemetry, 'otelcol_processor_memory_limiter_refused_spans') > 0 && telemetry;
     });
+  } finally {
+    await sampling.stop();
+  }
+}
+
+/** A service (one instance, as the SDK identifies it) that puts a user name in its span names,
+ * past a cardinality limit of 5: span_metrics counts its further names in the
+ * otel_metric_overflow="true" series, which carries only the resource's job and instance. */
+async function cardinalityOverflow(): Promise<Sample[]> {
+  const sampling = await startSamplingCollector({ ...FAST, SPAN_METRICS_CARDINALITY_LIMIT: '5' });
+  const { collector } = sampling;
+  try {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const spans = Array.from({ length: 10 }, (_, n) => ({
+      traceId: newTraceId(),
+      spanId: newSpanId(),
+      name: `GET /users/user-${n}/profile`,
+      kind: 2,
+      startTimeUnixNano: String(now - 20_000_000n),
+      endTimeUnixNano: String(now - 10_000_000n),
+      status: { code: 0 },
+    }));
+    const resource = {
+      attributes: [
+        { key: 'service.name', value: { stringValue: 'profile-service' } },
+        { key: 'service.instance.id', value: { stringValue: 'profile-service-1' } },
+      ],
+    };
+    const request = { resourceSpans: [{ resource, scopeSpans: [{ scope: {}, spans }] }] };
+    if ((await postTraces(collector.otlpHttpUrl, request)) !== 200) throw new Error('refused');
+    return await waitFor(
+      'the span-metrics overflow series',
+      async () => {
+        const metrics = asScraped(await scrape(collector.metricsUrl));
+        const overflow = sumOf(metrics, 'traces_span_metrics_calls_total', {
+          otel_metric_overflow: 'true',
+        });
+        return overflow > 0 && metrics;
+      },
+      { timeoutMs: 30_000 },
+    );
   } finally {
     await sampling.stop();
   }

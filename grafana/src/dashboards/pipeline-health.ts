@@ -118,7 +118,46 @@ export function pipelineHealth(backend: TracesBackend) {
         ),
       ),
     );
-  return backend === 'tempo' ? withTempoRow(dashboard) : withJaegerRow(dashboard);
+  const withSeries = withCardinalityRow(dashboard);
+  return backend === 'tempo' ? withTempoRow(withSeries) : withJaegerRow(withSeries);
+}
+
+/**
+ * span_metrics keeps SPAN_METRICS_CARDINALITY_LIMIT series per service instance and metric, and
+ * counts the spans past it in one series labelled otel_metric_overflow="true" (no span name),
+ * under the service's exported_job (docs/cardinality.md).
+ */
+const OVERFLOW = 'traces_span_metrics_calls_total{otel_metric_overflow="true"}';
+
+function withCardinalityRow(dashboard: DashboardBuilder) {
+  return dashboard
+    .withRow(new RowBuilder('Collector: span-metric series'))
+    .withPanel(
+      timeseries({
+        title: 'Span-metric series per service instance',
+        description:
+          'calls_total series of the busiest instance of each service (span name × kind × status × route × method × status code). span_metrics keeps at most SPAN_METRICS_CARDINALITY_LIMIT (1000 by default) per instance, plus one overflow series.',
+        unit: 'short',
+        width: 12,
+      }).withTarget(
+        prom(
+          'max by (exported_job) (count by (exported_job, exported_instance) (traces_span_metrics_calls_total))',
+          '{{exported_job}}',
+        ),
+      ),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Spans counted in the overflow series',
+        description:
+          'Spans per second counted without span name, kind, status or route because their service had reached SPAN_METRICS_CARDINALITY_LIMIT series (alert SpanMetricsCardinalityOverflow). Should be 0.',
+        unit: 'cps',
+        width: 12,
+      }).withTarget(
+        // The series exists only after an overflow: `or vector(0)` shows the healthy 0.
+        prom(`${perSecond(OVERFLOW, 'exported_job')} or vector(0)`, '{{exported_job}}'),
+      ),
+    );
 }
 
 function withTempoRow(dashboard: DashboardBuilder) {
