@@ -25,10 +25,12 @@ Try it:
   npx tracing-demo status
   TOKEN=$(curl -s ${gateway}/api/auth/login -H 'content-type: application/json' \\
     -d '{"email":"alice@example.com","password":"alice-password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')
-  curl -s ${gateway}/api/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+  curl -si ${gateway}/api/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"items":[{"sku":"SKU-COFFEE","quantity":2}],"paymentMethod":"card","cardNumber":"4242424242424242"}'
+    # -i shows the traceresponse header, 00-<trace id>-<span id>-01: the order's trace
   npx tracing-demo search --service api-gateway --error
   npx tracing-demo trace <a trace id from the list>
+  npx tracing-demo verify --local   # an order as trusted synthetic traffic (.local/synthetic-token)
   curl -s -X PUT ${urls.service['payment-service']}/admin/faults -H 'content-type: application/json' -d '{"failureRate":0.5}'
 `;
 }

@@ -6,7 +6,8 @@
  * Grafana when a binary is installed, and the services. `make local` runs it on the well-known
  * ports; the end-to-end suite runs it on free ports with test parameters.
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createDatabase,
@@ -100,6 +101,21 @@ export interface LocalStack {
   grafanaSkipped?: string;
   services: Partial<Record<ServiceName, ServiceProcess>>;
   stop(): Promise<void>;
+}
+
+/**
+ * The gateway's synthetic-traffic token, as the chart makes it: generated once and kept (here in
+ * the state directory, readable by its owner only), so `tracing-demo verify --local` finds it.
+ */
+export function syntheticToken(stateDir: string): string {
+  const file = join(stateDir, 'synthetic-token');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 16) return kept;
+  } catch {}
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }
 
 async function choosePorts(mode: StackOptions['ports']): Promise<Ports> {
@@ -215,7 +231,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const service = Object.fromEntries(
       SERVICES.map((name) => [name, local(ports[name])]),
     ) as Record<ServiceName, string>;
+    // The chart's defaults: every span recorded (sampling is the collector's); the gateway
+    // trusts loadgen through the token and nobody by network, so a plain curl is an outside
+    // caller that gets a new trace and reads its id from the traceresponse header.
+    const token = syntheticToken(options.stateDir);
     const common = {
+      OTEL_TRACES_SAMPLER: 'always_on',
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
       OTEL_BSP_SCHEDULE_DELAY: '500',
       AUTH_SERVICE_URL: service['auth-service'],
@@ -234,7 +255,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         name,
         port: ports[name],
         directory: join(import.meta.dirname, '..', 'services', name),
-        env: common,
+        env:
+          name === 'api-gateway' || name === 'loadgen'
+            ? { ...common, SYNTHETIC_TOKEN: token }
+            : common,
         logFile: log(name),
       });
       stoppers.push(() => started.stop());

@@ -43,6 +43,10 @@ export default async function setup(project: TestProject) {
       PAYMENT_FAILURE_RATE: '0',
       PAYMENT_SLOW_RATE: '0',
       OTEL_BSP_SCHEDULE_DELAY: '200',
+      // The suite's client starts each trace itself (support/client.ts): the gateway trusts it
+      // by network, not by the synthetic token, whose traces tail sampling would keep whatever
+      // the policies under test decide.
+      TRUSTED_NETWORKS: '127.0.0.1/32,::1/128',
       DEMO_USERS: `alice@example.com:alice-password,bob@example.com:bob-password,${PLANTED.email}:${PLANTED.password}`,
     },
     collectorEnv: {

@@ -232,3 +232,13 @@ volumeClaimTemplates:
 {{- randAlphaNum 32 | b64enc }}
 {{- end }}
 {{- end }}
+
+{{/* SYNTHETIC_TOKEN from the synthetic-traffic token's Secret (the gateway, loadgen, helm test). */}}
+{{- define "tracing-demo.syntheticTokenEnv" -}}
+{{- $t := .Values.traceContext.syntheticToken }}
+- name: SYNTHETIC_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $t.existingSecret | default (include "tracing-demo.componentName" (dict "context" . "component" "synthetic-token")) }}
+      key: {{ $t.existingSecretKey }}
+{{- end }}

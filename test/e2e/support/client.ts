@@ -1,6 +1,8 @@
 /**
  * The e2e suite as a client of the gateway: it sends real requests and, like loadgen, starts
- * each operation's trace itself (a W3C traceparent), so it knows every trace id it caused.
+ * each operation's trace itself (a W3C traceparent), so it knows every trace id it caused. The
+ * gateway continues that trace because it trusts the suite's network (loopback: setup.ts, and
+ * the port-forwards of cluster/e2e-values.yaml); to anyone else it would start a new one.
  * A login + order is one trace: the client's root span (sent to the collector as OTLP, as an
  * instrumented client would) with the gateway's two SERVER spans below it.
  */

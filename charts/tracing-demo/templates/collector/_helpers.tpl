@@ -45,6 +45,8 @@ The collector's memory settings from its container's memory limit (dict "resourc
   value: {{ $c.sampling.decisionCacheSize | quote }}
 - name: SPAN_METRICS_FLUSH_INTERVAL
   value: {{ $c.spanMetricsFlushInterval | quote }}
+- name: SPAN_METRICS_CARDINALITY_LIMIT
+  value: {{ $c.spanMetricsCardinalityLimit | quote }}
 {{- end }}
 
 {{/* The --config files of a collector running the sampling pipeline: the base file, then the Kubernetes overlay (later files win). */}}

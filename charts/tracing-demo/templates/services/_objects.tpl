@@ -11,6 +11,9 @@ api-gateway:
     auth-service: AUTH_SERVICE_URL
     order-service: ORDER_SERVICE_URL
   jwt: verify
+  # The public edge: whose trace context it continues.
+  trustsCallers: true
+  syntheticToken: true
 auth-service:
   postgresql: true
   jwt: sign
@@ -32,6 +35,7 @@ loadgen:
   calls:
     api-gateway: GATEWAY_URL
   demoUsers: LOADGEN_USERS
+  syntheticToken: true
 {{- end }}
 
 {{/* The environment variable behind each key of a service's `config:` values (each service's src/config.ts). */}}
@@ -116,6 +120,10 @@ timeoutMs: LOADGEN_TIMEOUT_MS
   value: {{ include "tracing-demo.collectorEndpoint" $ | quote }}
 - name: OTEL_EXPORTER_OTLP_PROTOCOL
   value: http/protobuf
+# Every span is recorded: tail sampling in the collector decides what is kept, after span
+# metrics counted everything. A head sampler would let a caller's sampled flag hide requests.
+- name: OTEL_TRACES_SAMPLER
+  value: always_on
 - name: OTEL_BSP_SCHEDULE_DELAY
   value: {{ $defaults.bspScheduleDelayMs | quote }}
 {{- range $callee, $variable := $wiring.calls }}
@@ -134,6 +142,13 @@ timeoutMs: LOADGEN_TIMEOUT_MS
     secretKeyRef:
       name: {{ $.Values.jwt.existingSecret | default (include "tracing-demo.componentName" (dict "context" $ "component" "jwt")) }}
       key: {{ $.Values.jwt.existingSecretKey }}
+{{- end }}
+{{- if $wiring.syntheticToken }}
+{{- include "tracing-demo.syntheticTokenEnv" $ }}
+{{- end }}
+{{- if and $wiring.trustsCallers $.Values.traceContext.trustedNetworks }}
+- name: TRUSTED_NETWORKS
+  value: {{ join "," $.Values.traceContext.trustedNetworks | quote }}
 {{- end }}
 {{- if and $wiring.demoUsers $.Values.demoUsers.existingSecret }}
 - name: {{ $wiring.demoUsers }}
