@@ -51,8 +51,8 @@ const KEPT = [
 /** The deny's pattern as the config has it; Go's (?i) folds case like JavaScript's `iu`. */
 function denyPattern(): RegExp {
   const config = readFileSync(repoPath('collector/otel-collector.yaml'), 'utf8');
-  const pattern = config.match(/delete_matching_keys\(attributes, "\(\?i\)(.+?)"\)/)?.[1];
-  if (!pattern) throw new Error('no delete_matching_keys(attributes, "(?i)…") in the config');
+  const pattern = config.match(/delete_matching_keys\(span\.attributes, "\(\?i\)(.+?)"\)/)?.[1];
+  if (!pattern) throw new Error('no delete_matching_keys(span.attributes, "(?i)…") in the config');
   return new RegExp(pattern, 'iu');
 }
 
