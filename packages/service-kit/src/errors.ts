@@ -1,14 +1,19 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { maskSecrets } from './mask.js';
 
-/** An error whose message is safe and useful to show the caller, with its HTTP status. */
+/**
+ * An error whose message is safe and useful to show the caller, with its HTTP status. The
+ * message is also the SERVER span's status message (@fastify/otel records every error a request
+ * throws) and the status of any span it fails, so what looks like a secret in it is masked.
+ */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(maskSecrets(message));
     this.name = 'HttpError';
   }
 }

@@ -30,5 +30,6 @@ export {
   type TokenVerifierOptions,
   tokenVerifierOptionsFromEnv,
 } from './jwt.js';
+export { maskSecrets, withMaskedMessage } from './mask.js';
 export { runService, type ServiceDefinition } from './run.js';
 export { callService, type UpstreamRequest, type UpstreamResponse } from './upstream.js';

@@ -7,7 +7,7 @@ import {
   PoisonMessageError,
   parseOrderCreated,
 } from '@tracing-demo/messaging';
-import type { Pool } from '@tracing-demo/service-kit';
+import { type Pool, withMaskedMessage } from '@tracing-demo/service-kit';
 import { inSpan, recordFailure, tracerFor } from '@tracing-demo/telemetry';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
@@ -95,8 +95,9 @@ export class OrderCreatedConsumer {
       channel.ack(message);
       this.log.info({ orderId: event.orderId, result }, 'order.created handled');
     } catch (error) {
+      // A poison message's error can quote its body: the span gets the message masked.
       const span = trace.getActiveSpan();
-      if (span) recordFailure(span, error);
+      if (span) recordFailure(span, withMaskedMessage(error));
       const poison = error instanceof PoisonMessageError;
       this.log.warn(
         { err: error, messageId, deadLettered: true },
