@@ -208,6 +208,8 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
     expect(test.stdout).toMatch(/Phase:\s+Succeeded/);
     // verify's own report (`helm test --logs` shows Pod hooks' logs only, not a Job's).
     expect(await logs()).toMatch(/^✓ release tracing-demo verified in \d+\.\d s$/m);
+    // A trusted synthetic caller through the chart's token Secret: its trace was kept for that.
+    expect(await logs()).toMatch(/^✓ order placed: .* in trace [0-9a-f]{32} \(synthetic\) /m);
   }, 420_000);
 
   /** From a service's pod, a TCP connection to `host:port`: "connected" or why not. */
@@ -258,6 +260,9 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
 
   it('rolls the collector on helm upgrade and samples with the new policy', async () => {
     const before = await collectorPods();
+    const syntheticToken = () =>
+      kubectl('get', 'secret', name('synthetic-token'), '-o', 'jsonpath={.data.token}');
+    const tokenBefore = await syntheticToken();
     await helm(
       ...['upgrade', RELEASE, repoPath('charts/tracing-demo'), '--reuse-values'],
       ...['--set', 'collector.sampling.baselinePercent=100', '--wait', '--timeout=5m'],
@@ -272,6 +277,9 @@ describe('the chart on a one-node cluster: install, helm test, e2e, upgrade, uni
       { timeoutMs: 120_000, intervalMs: 1000 },
     );
     expect(after).toHaveLength(1);
+    // Generated once: the upgrade keeps the token loadgen and helm test prove themselves with.
+    expect(tokenBefore).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
+    expect(await syntheticToken()).toBe(tokenBefore);
     await suiteInNode(['test/cluster/in-node/upgraded-sampling.test.ts']);
   }, 600_000);
 
