@@ -46,19 +46,21 @@ const SETTINGS = {
     settleSeconds: 3,
     bisect: 0,
     candidateRate: 10_000,
-    candidateRounds: 1,
+    candidateRounds: 2,
     candidates: 'quick',
   },
 };
 type Settings = (typeof SETTINGS)['full'];
 
 const STRIP_EVERY_SPAN = 'bench/configs/strip-every-span.yaml';
+const MASKING_BEFORE_24 = 'bench/configs/masking-before-issue-24.yaml';
 
 /**
  * Config variants compared at one fixed rate: the project config and overlays
  * (bench/configs/*.yaml, merged after the project's file). `quick` marks what --quick compares:
- * the project config and secrets stripped from every span before the connectors, i.e. what
- * stripping only the sampled spans saves. None is a proposal: each measures what one part of
+ * the project config, secrets stripped from every span before the connectors (what stripping
+ * only the sampled spans saves) and the masking before issue 24 (what masking span names,
+ * status messages and event names costs). None is a proposal: each measures what one part of
  * the pipeline costs.
  */
 const CANDIDATES: { label: string; overlays: string[]; quick: boolean }[] = [
@@ -66,6 +68,11 @@ const CANDIDATES: { label: string; overlays: string[]; quick: boolean }[] = [
   {
     label: 'secrets stripped from every span before the connectors (the config before)',
     overlays: [STRIP_EVERY_SPAN],
+    quick: true,
+  },
+  {
+    label: 'masking as before issue 24: attribute values only, no span name normalization',
+    overlays: [MASKING_BEFORE_24],
     quick: true,
   },
   {
@@ -340,6 +347,7 @@ export const collectorCapacity: Benchmark = {
     });
     const base = candidates[0]?.cpuSecondsPer10kSpans ?? Number.NaN;
     const everySpan = candidates.find((c) => c.overlays.includes(STRIP_EVERY_SPAN));
+    const before24 = candidates.find((c) => c.overlays.includes(MASKING_BEFORE_24));
     const tables: Table[] = [
       stepTable(
         `Full pipeline (collector/otel-collector.yaml) on one core, ${settings.seconds} s per step, ${SPANS_PER_TRACE}-span order traces, ${TRACES_PER_REQUEST} traces per request, 1% error / 2% slow`,
@@ -389,6 +397,11 @@ export const collectorCapacity: Benchmark = {
         ...(everySpan
           ? [
               `stripping secrets from the sampled spans only saves ${percent(1 - base / everySpan.cpuSecondsPer10kSpans)} of the CPU per span that stripping every span costs (${fixed(everySpan.cpuSecondsPer10kSpans, 3)} → ${fixed(base, 3)} CPU s per 10k spans at ${settings.candidateRate} spans/s)`,
+            ]
+          : []),
+        ...(before24
+          ? [
+              `masking span names, status messages and event names and normalizing ids in span names costs ${percent(base / before24.cpuSecondsPer10kSpans - 1)} CPU per span against the masking before issue 24 (${fixed(before24.cpuSecondsPer10kSpans, 3)} → ${fixed(base, 3)} CPU s per 10k spans at ${settings.candidateRate} spans/s; the budget is +5%)`,
             ]
           : []),
       ],
