@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * collector/otel-collector.yaml normalizes span names that carry an id in a path segment (all
  * digits, a UUID, 16 or more hex digits) to {id} before the connectors, through the real
  * collector: the stored span and its span-metric series get the normalized name, and names
- * without such a segment stay exactly as they were.
+ * without such a segment stay exactly as they were. A name longer than 256 bytes is cut.
  */
 const NORMALIZED: [string, string][] = [
   ['GET /users/12345/profile', 'GET /users/{id}/profile'],
@@ -36,12 +36,14 @@ const UNCHANGED = [
   'pg.query:INSERT tracing_demo',
   'GET /orders/:id',
 ];
+/** A name longer than a label may be (it would fail the scrape): cut to 256 bytes. */
+const LONG = `GET /search ${'q'.repeat(2_000)}`;
 /** Distinct names of one careless route: one series, not one per name. */
 const CARELESS = Array.from({ length: 50 }, (_, n) => `GET /accounts/${1000 + n}/balance`);
 
 let sampling: SamplingCollector;
 const traceId = newTraceId();
-const names = [...NORMALIZED.map(([name]) => name), ...UNCHANGED, ...CARELESS];
+const names = [...NORMALIZED.map(([name]) => name), ...UNCHANGED, LONG, ...CARELESS];
 const spanIds = names.map(() => newSpanId());
 
 beforeAll(async () => {
@@ -90,6 +92,19 @@ describe('span names with ids', () => {
 
   it('leave names without an id segment as they are', () => {
     expect(UNCHANGED.map(storedName)).toEqual(UNCHANGED);
+  });
+
+  it('are cut to 256 bytes when longer, in the store and in the span metrics', async () => {
+    expect(storedName(LONG)).toBe(LONG.slice(0, 256));
+    const series = await waitFor('span metrics of the long name', async () => {
+      const samples = await scrape(sampling.collector.metricsUrl);
+      return samples.find(
+        (s) =>
+          s.name === 'traces_span_metrics_calls_total' &&
+          s.labels.span_name?.startsWith('GET /search '),
+      );
+    });
+    expect(series.labels.span_name).toBe(LONG.slice(0, 256));
   });
 
   it('make one span-metric series for a route whose names differ only by id', async () => {
