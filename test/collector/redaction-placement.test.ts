@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * One kept (error) trace carries an e-mail address, a card number, a JWT and a bearer
  * credential in every field a span has that the collector can reach: resource attributes,
  * scope name and attributes, span name, span attributes (label attributes among them), status message, event
- * names and attributes. Span names and label attributes are masked before the connectors (they
- * become span-metric and service-graph labels), the rest after tail sampling (only kept spans
- * pay for it). Link attributes are left out: OTTL v0.159 has no span-link context, so the
+ * names and attributes. Span names are masked before the connectors (they become span-metric
+ * labels), and so are a span's attributes when its name and http.route both look suspect, as
+ * here; the rest after tail sampling (only kept spans pay for it). Link attributes are left out: OTTL v0.159 has no span-link context, so the
  * collector cannot mask them (the services set none from input).
  */
 const EMAIL = 'planted.placement@example.org';
