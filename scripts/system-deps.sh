@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the local platform run need, when they are missing.
-# PostgreSQL and RabbitMQ are Debian's servers; the tests and `make run` start their own
+# PostgreSQL and RabbitMQ are Debian's servers; the tests and `make local` start their own
 # throwaway instances on loopback and never use the system-wide ones the packages set up.
-set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+LOG_TAG=deps
 
 need=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "[deps] system packages present"
+  log "system packages present"
   exit 0
 fi
 
-echo "[deps] installing Debian packages: ${need[*]}"
+log "installing Debian packages: ${need[*]}"
 if [ "$(id -u)" -eq 0 ]; then
   run=()
 elif command -v sudo >/dev/null; then
   run=(sudo)
 else
-  echo "[deps] need root to install ${need[*]}: run 'apt-get install ${need[*]}' as root" >&2
-  exit 1
+  die "need root to install ${need[*]}: run 'apt-get install ${need[*]}' as root"
 fi
 # Package post-install scripts try to start a system-wide cluster; the project never uses it.
 export DEBIAN_FRONTEND=noninteractive
 "${run[@]}" apt-get update -qq
 "${run[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-echo "[deps] installed ${need[*]}"
+log "installed ${need[*]}"

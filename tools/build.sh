@@ -18,10 +18,10 @@
 # is skipped. Builds go to a temporary dir that is renamed into place only when
 # complete, so an interrupted build is never taken for a finished one.
 # shellcheck disable=SC2317 # recipes are called indirectly as "build_$tool"
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LOCKS_DIR="$TOOLS_SRC_DIR/locks"
 UPDATE_LOCKS="${TOOLS_UPDATE_LOCKS:-0}"
@@ -30,24 +30,24 @@ UPDATE_LOCKS="${TOOLS_UPDATE_LOCKS:-0}"
 
 check_go() {
   command -v go >/dev/null 2>&1 ||
-    tools_die "Go is not installed (need go >= $GO_MIN_VERSION on PATH): see https://go.dev/doc/install"
+    die "Go is not installed (need go >= $GO_MIN_VERSION on PATH): see https://go.dev/doc/install"
   local have
   have="$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null || true)"
   have="${have#go}"
   have="${have%%[ -]*}"
-  [ -n "$have" ] || tools_die "cannot determine the Go version ('go env GOVERSION' failed)"
+  [ -n "$have" ] || die "cannot determine the Go version ('go env GOVERSION' failed)"
   if [ "$(printf '%s\n%s\n' "$GO_MIN_VERSION" "$have" | sort -V | head -n1)" != "$GO_MIN_VERSION" ]; then
-    tools_die "Go $have is too old: these tools need go >= $GO_MIN_VERSION (tools/versions.env GO_MIN_VERSION)"
+    die "Go $have is too old: these tools need go >= $GO_MIN_VERSION (tools/versions.env GO_MIN_VERSION)"
   fi
 }
 
 check_manifest() {
   local f="$REPO_ROOT/collector/builder.yaml" bad ver_re="${OTELCOL_VERSION//./\\.}"
-  [ -f "$f" ] || tools_die "missing $f (the OCB manifest)"
+  [ -f "$f" ] || die "missing $f (the OCB manifest)"
   grep -Eq "^[[:space:]]+version:[[:space:]]*\"?${ver_re}\"?[[:space:]]*$" "$f" ||
-    tools_die "collector/builder.yaml dist.version is not $OTELCOL_VERSION (OTELCOL_VERSION in tools/versions.env)"
+    die "collector/builder.yaml dist.version is not $OTELCOL_VERSION (OTELCOL_VERSION in tools/versions.env)"
   bad="$(grep -E '^[[:space:]]*-[[:space:]]*gomod:' "$f" | grep -Ev " v${ver_re}[[:space:]]*$" || true)"
-  [ -z "$bad" ] || tools_die "collector/builder.yaml has components not at v$OTELCOL_VERSION:
+  [ -z "$bad" ] || die "collector/builder.yaml has components not at v$OTELCOL_VERSION:
 $bad"
 }
 
@@ -70,7 +70,7 @@ goproxy_base() {
   for p in "${_proxies[@]}"; do
     case "$p" in direct | off | "") ;; *) echo "${p%/}"; return 0 ;; esac
   done
-  tools_die "GOPROXY ($(go env GOPROXY)) has no module proxy; one is needed to read go.mod files"
+  die "GOPROXY ($(go env GOPROXY)) has no module proxy; one is needed to read go.mod files"
 }
 
 # seed_lock TOOL DIR: copy the committed go.sum lock into a module dir.
@@ -86,14 +86,14 @@ save_lock() {
   if [ "$UPDATE_LOCKS" = 1 ]; then
     mkdir -p "$LOCKS_DIR"
     cp "$2/go.sum" "$LOCKS_DIR/$1.go.sum"
-    tools_log "$1: wrote tools/locks/$1.go.sum"
+    log "$1: wrote tools/locks/$1.go.sum"
   fi
 }
 
 lock_hint() {
-  tools_log "$1: build failed. If a checksum lookup failed (e.g. 'verifying ...: 404'), the"
-  tools_log "  lock tools/locks/$1.go.sum is missing or stale: refresh it with"
-  tools_log "  TOOLS_UPDATE_LOCKS=1 tools/build.sh $1   (then review and commit it)"
+  log "$1: build failed. If a checksum lookup failed (e.g. 'verifying ...: 404'), the"
+  log "  lock tools/locks/$1.go.sum is missing or stale: refresh it with"
+  log "  TOOLS_UPDATE_LOCKS=1 tools/build.sh $1   (then review and commit it)"
 }
 
 # build_wrapped TOOL MODULE MODVERSION OUTDIR LDFLAGS PKG...
@@ -106,7 +106,7 @@ build_wrapped() {
   local w="$WORK/wrap-$tool" p pkgs=()
   mkdir -p "$w"
   curl -fsSL --retry 3 "$(goproxy_base)/$mod/@v/$ver.mod" -o "$w/upstream.mod" ||
-    tools_die "$tool: cannot fetch $mod@$ver go.mod from the module proxy"
+    die "$tool: cannot fetch $mod@$ver go.mod from the module proxy"
   python3 - "$mod" "$ver" "$w/upstream.mod" "$GO_MIN_VERSION" >"$w/go.mod" <<'PY'
 import re, sys
 mod, ver, path, gover = sys.argv[1:5]
@@ -153,7 +153,7 @@ build_ocb() {
 build_otelcol() {
   local ocb src="$WORK/otelcol-src"
   ocb="$(tool_dir ocb)/bin/ocb"
-  [ -x "$ocb" ] || tools_die "otelcol: OCB is not built"
+  [ -x "$ocb" ] || die "otelcol: OCB is not built"
   mkdir -p "$src"
   # Same manifest, output into the temp dir (output_path is relative otherwise).
   sed -E "s#^([[:space:]]+output_path:).*#\1 $src#" "$REPO_ROOT/collector/builder.yaml" >"$WORK/builder.yaml"
@@ -215,7 +215,7 @@ build_k8s-schemas() {
   local k="v$KUBERNETES_SCHEMA_VERSION"
   python3 -m pip download --quiet --no-deps --disable-pip-version-check \
     -d "$WORK/pip" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" ||
-    tools_die "k8s-schemas: pip download kubernetes-validate==$KUBERNETES_VALIDATE_VERSION failed"
+    die "k8s-schemas: pip download kubernetes-validate==$KUBERNETES_VALIDATE_VERSION failed"
   mkdir -p "$1/bin"
   python3 - "$WORK"/pip/kubernetes_validate-*.whl "$k" "$1" <<'PY'
 # Lay the schemas out as kubeconform expects (<dir>/<ver>-standalone[-strict]/<kind>-<group>-<version>.json)
@@ -275,7 +275,7 @@ build_wrapped_local() {
   local w="$WORK/wrap-$tool" p pkgs=() flags="-trimpath -mod=mod${TOOLS_GO_P:+ -p=$TOOLS_GO_P}"
   mkdir -p "$w"
   curl -fsSL --retry 3 "$(goproxy_base)/$mod/@v/$ver.mod" -o "$w/upstream.mod" ||
-    tools_die "$tool: cannot fetch $mod@$ver go.mod from the module proxy"
+    die "$tool: cannot fetch $mod@$ver go.mod from the module proxy"
   python3 - "$mod" "$ver" "$w/upstream.mod" "$GO_MIN_VERSION" "$lver" >"$w/go.mod" <<'PY'
 import re, sys
 mod, ver, path, gover, lver = sys.argv[1:6]
@@ -418,7 +418,7 @@ build_one() {
   d="$(tool_dir "$t")"
   rm -f "$(skip_file "$t")"
   if tool_is_built "$t"; then
-    tools_log "$t v$v cached"
+    log "$t v$v cached"
     case "$t" in helm | kubeconform) write_wrapper "$t" "$d" ;; esac
     return 0
   fi
@@ -428,7 +428,7 @@ build_one() {
     skip_tool tilt "it needs cgo (tree-sitter) and no C compiler ('${CC:-gcc}') is installed"
     return 0
   fi
-  tools_log "building $t v$v $note"
+  log "building $t v$v $note"
   start=$SECONDS
   rm -rf "$TOOLS_DIR/.build-$t-v"*
   tmp="$TOOLS_DIR/.build-$t-v$v.$$"
@@ -450,7 +450,7 @@ build_one() {
       skip_tool "$t" "the build failed (exit $rc, see the output above)"
       return 0
     fi
-    tools_die "building $t v$v failed (exit $rc); nothing was installed for it"
+    die "building $t v$v failed (exit $rc); nothing was installed for it"
   fi
   tool_key "$t" >"$tmp/$STAMP_NAME"
   # Replace atomically: the stamp only becomes visible with the finished dir.
@@ -460,8 +460,8 @@ build_one() {
   rm -rf "$d.old.$$" "$WORK"
   # Wrappers embed the final (not temporary) paths.
   case "$t" in helm | kubeconform) write_wrapper "$t" "$d" ;; esac
-  tool_is_built "$t" || tools_die "$t v$v: build finished but $d is incomplete"
-  tools_log "$t v$v built in $((SECONDS - start))s -> $d"
+  tool_is_built "$t" || die "$t v$v: build finished but $d is incomplete"
+  log "$t v$v built in $((SECONDS - start))s -> $d"
 }
 
 on_exit() {
@@ -475,7 +475,7 @@ is_optional() { [ "$1" = tilt ]; }
 
 # Record why an optional tool was skipped (tools/check.sh reports it as SKIP).
 skip_tool() {
-  tools_log "WARNING: skipping $1 v$(tool_version "$1"): $2"
+  log "WARNING: skipping $1 v$(tool_version "$1"): $2"
   echo "$2" >"$(skip_file "$1")"
 }
 
@@ -492,7 +492,7 @@ main() {
     set -- "${args[@]}"
     for t in "$@"; do
       case "$t" in -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-      tool_version "$t" >/dev/null || tools_die "unknown tool '$t' (known: ${ALL_TOOLS[*]}; cluster = ${CLUSTER_TOOLS[*]})"
+      tool_version "$t" >/dev/null || die "unknown tool '$t' (known: ${ALL_TOOLS[*]}; cluster = ${CLUSTER_TOOLS[*]})"
     done
     # Keep dependency order; pull in dependencies of named tools.
     for t in "${ALL_TOOLS[@]}" "${CLUSTER_TOOLS[@]}"; do
@@ -520,14 +520,14 @@ main() {
   done
   exec 9>"$TOOLS_DIR/$lock"
   if ! flock -n 9; then
-    tools_log "another tools/build.sh is running; waiting for it"
+    log "another tools/build.sh is running; waiting for it"
     flock 9
   fi
   CLEANUP=()
   trap on_exit EXIT
   local start=$SECONDS
   for t in "${tools[@]}"; do build_one "$t"; done
-  tools_log "all done in $((SECONDS - start))s (cache: $TOOLS_DIR)"
+  log "all done in $((SECONDS - start))s (cache: $TOOLS_DIR)"
 }
 
 # One line: bash has parsed it completely before running it, so editing this file

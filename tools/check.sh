@@ -5,10 +5,10 @@
 # evaluating a Tiltfile without a cluster), and that every Go module they link has a
 # permissive licence (tools/licenses.py). Prints a table and a closing
 # "N passed, N failed" line; exits non-zero on any failure. Builds nothing.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Component type names the collector config relies on (as registered by the
 # pinned release; `otelcol components`).

@@ -1,10 +1,9 @@
 # shellcheck shell=bash
 # Shared definitions for tools/build.sh, tools/which.sh and tools/check.sh.
-# Source it; it defines functions and variables only (no side effects besides
-# reading tools/versions.env).
+# Source it after scripts/lib.sh; it defines functions and variables only (no side
+# effects besides reading tools/versions.env).
 
 TOOLS_SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$TOOLS_SRC_DIR/.." && pwd)"
 
 # shellcheck source=versions.env
 source "$TOOLS_SRC_DIR/versions.env"
@@ -20,9 +19,6 @@ ALL_TOOLS=(ocb otelcol jaeger prometheus helm-unittest helm k8s-schemas kubeconf
 # `make tools` / `make tools-check` never build or check them; `tools/build.sh cluster` does.
 # shellcheck disable=SC2034
 CLUSTER_TOOLS=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kube-proxy kubelet coredns kube-router)
-
-tools_log() { printf '[tools] %s\n' "$*" >&2; }
-tools_die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Version used for the cache directory name and progress messages.
 tool_version() {

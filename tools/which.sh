@@ -8,10 +8,10 @@
 #
 # Exits non-zero (with a hint to run 'make tools') when NAME is not built for the
 # version pinned in tools/versions.env.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -29,7 +29,7 @@ print_env() {
   echo "export KUBECONFORM_SCHEMA_LOCATION=$(q "$(tool_dir k8s-schemas)")"
   echo "export KUBERNETES_VERSION=$(q "$KUBERNETES_SCHEMA_VERSION")"
   if [ "${#missing[@]}" -gt 0 ]; then
-    echo "[tools] warning: not built: ${missing[*]} - run 'make tools'" >&2
+    log "warning: not built: ${missing[*]} - run 'make tools'"
   fi
 }
 
