@@ -1,4 +1,4 @@
-# Thin entry points; the work happens in npm scripts and scripts/. `make help` lists them.
+# Thin entry points to npm scripts and to the tools/, deploy/ and cluster/ scripts; `make help` lists them.
 SHELL := bash
 .DEFAULT_GOAL := help
 NPM := npm --loglevel=error
