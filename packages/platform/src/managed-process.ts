@@ -1,40 +1,52 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { waitFor } from './wait.js';
 
 export interface ManagedProcess {
-  /** Everything the process wrote to stdout and stderr so far. */
+  pid: number;
+  /** What the process wrote to stdout and stderr: its log file, or memory without one. */
   output(): string;
   running(): boolean;
   /** SIGTERM, then SIGKILL after the grace (15 s by default); resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts a program with its output kept in memory and, if asked, appended to a log file. */
+/**
+ * Starts a program. Given a log file, its stdout and stderr are appended there by the kernel and
+ * never pass through this process (at benchmark rates a service writes MBs a second); without
+ * one they are kept in memory, for short-lived programs in tests.
+ */
 export function spawnManaged(
   command: string,
   args: string[],
   options: { env: NodeJS.ProcessEnv; cwd?: string; logFile?: string; stopGraceMs?: number },
 ): ManagedProcess {
+  const { logFile } = options;
+  const fd = logFile ? openSync(logFile, 'a') : undefined;
   const child: ChildProcess = spawn(command, args, {
     env: options.env,
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
   });
+  if (fd !== undefined) closeSync(fd);
   let output = '';
-  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
-    log?.write(chunk);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = once(child, 'exit');
-  void exited.then(() => log?.end());
-  const running = () => child.exitCode === null && child.signalCode === null;
+  // A spawn failure (a missing binary) ends the process as an exit would.
+  let spawnError: Error | undefined;
+  child.on('error', (error) => {
+    spawnError = error;
+    output += `\n${error.message}\n`;
+  });
+  const exited = once(child, 'exit').catch(() => undefined);
+  const running = () => !spawnError && child.exitCode === null && child.signalCode === null;
   return {
-    output: () => output,
+    pid: child.pid ?? 0,
+    output: () => (logFile ? readFileSync(logFile, 'utf8') : output),
     running,
     async stop() {
       if (running()) {

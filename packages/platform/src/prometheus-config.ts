@@ -8,8 +8,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { repoPath } from './tools.js';
 
-const source = join(import.meta.dirname, '..', 'prometheus');
+const source = repoPath('prometheus');
 
 interface RuleFile {
   groups: { name: string; rules: { record?: string; expr: string }[] }[];

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portOf, retryOnPortClash, spawnManaged, whenReady } from './managed-process.js';
-import { type OtlpSink, startOtlpSink } from './otlp-sink.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
 
@@ -15,6 +14,8 @@ export interface CollectorProcess {
   metricsUrl: string;
   /** The collector's own telemetry. */
   telemetryUrl: string;
+  /** The health check (GET, 200 when up). */
+  healthUrl: string;
   output(): string;
   running(): boolean;
   stop(): Promise<void>;
@@ -71,6 +72,7 @@ async function startCollectorOnce(options: CollectorOptions): Promise<CollectorP
     otlpGrpcEndpoint: at('OTELCOL_OTLP_GRPC_ENDPOINT'),
     metricsUrl: `http://${at('OTELCOL_PROMETHEUS_ENDPOINT')}/metrics`,
     telemetryUrl: `http://127.0.0.1:${env.OTELCOL_TELEMETRY_PORT}/metrics`,
+    healthUrl: `http://${at('OTELCOL_HEALTH_ENDPOINT')}`,
     output: collector.output,
     running: collector.running,
     async stop() {
@@ -78,35 +80,4 @@ async function startCollectorOnce(options: CollectorOptions): Promise<CollectorP
       if (ownQueue) rmSync(queueDir, { recursive: true, force: true });
     },
   };
-}
-
-export interface SamplingCollector {
-  collector: CollectorProcess;
-  /** Where the collector sends what it samples, in the trace store's place. */
-  store: OtlpSink;
-  stop(): Promise<void>;
-}
-
-/** collector/otel-collector.yaml exporting its sampled traces as OTLP/JSON to a sink. */
-export async function startSamplingCollector(
-  env: Record<string, string> = {},
-): Promise<SamplingCollector> {
-  const store = await startOtlpSink();
-  try {
-    const collector = await startCollector({
-      configs: ['collector/otel-collector.yaml'],
-      env: { TRACES_OTLP_HTTP_ENDPOINT: store.url, TRACES_OTLP_ENCODING: 'json', ...env },
-    });
-    return {
-      collector,
-      store,
-      async stop() {
-        await collector.stop();
-        await store.close();
-      },
-    };
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
 }

@@ -1,0 +1,65 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnManaged, whenReady } from './managed-process.js';
+import { repoPath } from './tools.js';
+
+/** What production loads with `node --import`: the telemetry bootstrap. */
+export const REGISTER = '@tracing-demo/telemetry/register';
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  pid: number;
+  logFile: string;
+  /** The log file so far: everything the process wrote to stdout and stderr. */
+  output(): string;
+  /** Resolves with the exit code (null when a signal ended it). */
+  stop(): Promise<number | null>;
+}
+
+export interface ServiceProcessOptions {
+  name: string;
+  /** The service's folder, services/<name> unless given: runs its `dist/server.js` from there. */
+  directory?: string;
+  port: number;
+  env: Record<string, string>;
+  /** Where its stdout and stderr go; a file in a new temp directory if unset. */
+  logFile?: string;
+  /** What `node --import` loads instead of the project's register (a benchmark candidate). */
+  register?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a built service the way production does (`node --import <register> dist/server.js`) on
+ * 127.0.0.1 and resolves once its /readyz answers 200.
+ */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const { name, port, timeoutMs = 60_000 } = options;
+  const logFile =
+    options.logFile ?? join(mkdtempSync(join(tmpdir(), `tracing-demo-${name}-`)), `${name}.log`);
+  const service = spawnManaged(
+    process.execPath,
+    ['--import', options.register ?? REGISTER, 'dist/server.js'],
+    {
+      cwd: options.directory ?? repoPath('services', name),
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        OTEL_SERVICE_NAME: name,
+        ...options.env,
+      },
+      logFile,
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await whenReady(
+    service,
+    name,
+    async () => (await fetch(`${url}/readyz`)).status === 200,
+    timeoutMs,
+  );
+  return { name, url, pid: service.pid, logFile, output: service.output, stop: service.stop };
+}
