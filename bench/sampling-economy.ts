@@ -15,7 +15,7 @@ import {
   startJaeger,
   startPostgres,
   startRabbitMq,
-} from '@tracing-demo/testkit';
+} from '@tracing-demo/platform';
 import { type BenchCollector, startBenchCollector } from './lib/collector.ts';
 import {
   allocatedBytes,
@@ -26,7 +26,7 @@ import {
   traceById,
 } from './lib/jaeger.ts';
 import { type Benchmark, fixed, mib, percent, type Table } from './lib/report.ts';
-import { login, newSigningKey, startAppStack } from './lib/stack.ts';
+import { login, startAppStack } from './lib/stack.ts';
 import { sleep } from './lib/stats.ts';
 import { startTee } from './lib/tee.ts';
 import { orderTraffic, type SentRequest, TraceIdsFromLog } from './lib/traffic.ts';
@@ -203,7 +203,6 @@ export const samplingEconomy: Benchmark = {
       const stack = await startAppStack({
         databaseUrl,
         amqpUrl: rabbit.url,
-        signingKeyPem: newSigningKey(),
         otlpEndpoint: tee.url,
         logDir,
         serviceEnv: { 'payment-service': FAULTS },

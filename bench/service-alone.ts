@@ -9,12 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { freePort, startServiceProcess } from '@tracing-demo/platform';
 import { candidate, type Variant } from './lib/app-bench.ts';
 import { drive, type LoadResult } from './lib/load.ts';
 import { startNullSink } from './lib/null-sink.ts';
 import { cpuSeconds } from './lib/proc.ts';
 import { type Benchmark, fixed } from './lib/report.ts';
-import { startService } from './lib/stack.ts';
 import { median, sleep } from './lib/stats.ts';
 
 const VARIANTS: Variant[] = [
@@ -78,8 +78,9 @@ export const serviceAlone: Benchmark = {
         // Alternating order, so drift over the run hits every variant alike.
         const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
         for (const variant of order) {
-          const service = await startService({
+          const service = await startServiceProcess({
             name: 'payment-service',
+            port: await freePort(),
             env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, LOG_LEVEL: 'info', ...variant.env },
             logFile: join(workDir, `payment-service.${variant.name}.log`),
             register: variant.register,

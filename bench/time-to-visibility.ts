@@ -13,13 +13,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceStore } from '@tracing-demo/cli';
-import { createDatabase, startJaeger, startPostgres, startRabbitMq } from '@tracing-demo/testkit';
+import { createDatabase, startJaeger, startPostgres, startRabbitMq } from '@tracing-demo/platform';
 import { type BenchCollector, startBenchCollector } from './lib/collector.ts';
 import { jaegerStore, traceById } from './lib/jaeger.ts';
 import { percentile } from './lib/load.ts';
 import { loadAverage } from './lib/proc.ts';
 import { type Benchmark, fixed, type Table } from './lib/report.ts';
-import { login, newSigningKey, startAppStack } from './lib/stack.ts';
+import { login, startAppStack } from './lib/stack.ts';
 import { sleep } from './lib/stats.ts';
 import { orderTraffic, type SentRequest, TraceIdsFromLog } from './lib/traffic.ts';
 
@@ -98,7 +98,6 @@ async function runVariant(
   const stack = await startAppStack({
     databaseUrl: infra.databaseUrl,
     amqpUrl: infra.amqpUrl,
-    signingKeyPem: newSigningKey(),
     otlpEndpoint: collector.collector.otlpHttpUrl,
     logDir: infra.logDir,
     env: variant.env,

@@ -16,9 +16,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { spawnManaged, whenReady } from '@tracing-demo/testkit';
+import { spawnManaged, TRACE_STORES, type TraceStoreName, whenReady } from '@tracing-demo/platform';
 import { parse, stringify } from 'yaml';
-import { TRACE_STORES, type TraceStoreName } from './prometheus-config.ts';
 
 const grafanaDir = join(import.meta.dirname, '..', 'grafana');
 

@@ -58,7 +58,6 @@ async function main() {
   stack = await startLocalStack({
     stateDir: STATE_DIR,
     ports: 'well-known',
-    loadgen: true,
     serviceEnv: {
       PAYMENT_FAILURE_RATE: process.env.PAYMENT_FAILURE_RATE ?? '0.02',
       PAYMENT_SLOW_RATE: process.env.PAYMENT_SLOW_RATE ?? '0.02',

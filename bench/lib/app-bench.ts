@@ -11,20 +11,13 @@ import {
   type RabbitMqServer,
   startPostgres,
   startRabbitMq,
-} from '@tracing-demo/testkit';
+} from '@tracing-demo/platform';
 import { type BenchCollector, startBenchCollector } from './collector.ts';
 import { drive, type LoadOptions, type LoadResult } from './load.ts';
 import { type NullSink, startNullSink } from './null-sink.ts';
 import { cpuSeconds, machineCpu, pidListeningOn, treeCpuSeconds } from './proc.ts';
 import { BENCH_DIR } from './report.ts';
-import {
-  type AppStack,
-  login,
-  newSigningKey,
-  ORDER_BODY,
-  placeOrder,
-  startAppStack,
-} from './stack.ts';
+import { type AppStack, login, ORDER_BODY, placeOrder, startAppStack } from './stack.ts';
 import { sleep, sum } from './stats.ts';
 
 export interface Variant {
@@ -58,7 +51,6 @@ export interface Infra {
   databaseUrls: string[];
   sink: NullSink;
   collector: BenchCollector;
-  signingKeyPem: string;
   logDir: string;
   pids: { postgres: number; rabbitmq: number[] };
   stop(): Promise<void>;
@@ -99,7 +91,6 @@ export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
       databaseUrls,
       sink,
       collector,
-      signingKeyPem: newSigningKey(),
       logDir,
       pids: {
         postgres: pidListeningOn(postgres.port),
@@ -203,7 +194,6 @@ export async function startTarget(
   const stack = await startAppStack({
     databaseUrl: infra.databaseUrls[slot] as string,
     amqpUrl: (infra.rabbits[slot] as RabbitMqServer).url,
-    signingKeyPem: infra.signingKeyPem,
     otlpEndpoint: infra.collector.collector.otlpHttpUrl,
     logDir: infra.logDir,
     env: variant.env,

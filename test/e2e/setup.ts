@@ -1,7 +1,7 @@
 /**
- * The end-to-end suite's stack: the same local/stack.ts `make local` runs, on free ports (so it
- * never collides with a running `make local`), without loadgen (the tests are the only
- * traffic, so counts can be exact), and with test parameters instead of production ones:
+ * The end-to-end suite's stack: the platform `make local` runs (startPlatform), on free ports (so
+ * it never collides with a running `make local`), without loadgen (the tests are the only
+ * traffic, so counts can be exact) and Grafana, and with test parameters instead of production ones:
  * metrics flushed, scraped and evaluated every 2 s, a 20 % baseline, and an SLO objective of
  * 99 % so that a short burst of failures crosses the fast-burn threshold (14.4 × 1 %).
  *
@@ -11,8 +11,8 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadManifest, startPlatform } from '@tracing-demo/platform';
 import type { TestProject } from 'vitest/node';
-import { startLocalStack } from '../../local/stack.ts';
 import { PLANTED, type StackUrls } from './support/parameters.ts';
 
 declare module 'vitest' {
@@ -34,42 +34,54 @@ export default async function setup(project: TestProject) {
   rmSync(stateDir, { recursive: true, force: true });
   const started = Date.now();
   const progress = (message: string) => process.stdout.write(`[e2e stack] ${message}\n`);
-  const stack = await startLocalStack({
-    stateDir,
+  const stack = await startPlatform({
+    services: loadManifest()
+      .services.map((s) => s.name)
+      .filter((name) => name !== 'loadgen'),
     ports: 'free',
-    loadgen: false,
-    serviceEnv: {
+    logDir: join(stateDir, 'logs'),
+    stateDir,
+    backends: {
+      postgresql: 'start',
+      rabbitmq: 'start',
+      jaeger: {},
+      collector: {
+        env: {
+          SAMPLING_BASELINE_PERCENT: '20',
+          SAMPLING_WAIT_AFTER_ROOT: '1s',
+          SPAN_METRICS_FLUSH_INTERVAL: '2s',
+        },
+      },
+      prometheus: {
+        scrapeInterval: '2s',
+        evaluationInterval: '2s',
+        ruleParameters: { 'slo:objective:ratio': 0.99 },
+      },
+    },
+    env: {
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
       RATE_LIMIT_PER_MINUTE: '100000',
       PAYMENT_FAILURE_RATE: '0',
       PAYMENT_SLOW_RATE: '0',
-      OTEL_BSP_SCHEDULE_DELAY: '200',
       // The suite's client starts each trace itself (support/client.ts): the gateway trusts it
       // by network, not by the synthetic token, whose traces tail sampling would keep whatever
       // the policies under test decide.
       TRUSTED_NETWORKS: '127.0.0.1/32,::1/128',
-      DEMO_USERS: `alice@example.com:alice-password,bob@example.com:bob-password,${PLANTED.email}:${PLANTED.password}`,
     },
-    collectorEnv: {
-      SAMPLING_BASELINE_PERCENT: '20',
-      SAMPLING_WAIT_AFTER_ROOT: '1s',
-      SPAN_METRICS_FLUSH_INTERVAL: '2s',
-    },
-    prometheus: {
-      scrapeInterval: '2s',
-      evaluationInterval: '2s',
-      ruleParameters: { 'slo:objective:ratio': 0.99 },
-    },
+    demoUsers: `alice@example.com:alice-password,bob@example.com:bob-password,${PLANTED.email}:${PLANTED.password}`,
     progress,
   });
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${stack.logDir}`);
+  const urls = stack.urls as Required<typeof stack.urls>;
   project.provide('stack', {
-    gateway: stack.urls.gateway,
-    jaeger: stack.urls.jaeger,
-    prometheus: stack.urls.prometheus,
-    collectorOtlpHttp: stack.urls.collectorOtlpHttp,
-    collectorMetrics: stack.urls.collectorMetrics,
-    collectorTelemetry: stack.urls.collectorTelemetry,
-    payment: stack.urls.service['payment-service'],
+    gateway: urls.service['api-gateway'] as string,
+    jaeger: urls.jaeger,
+    prometheus: urls.prometheus,
+    collectorOtlpHttp: urls.collectorOtlpHttp,
+    collectorMetrics: urls.collectorMetrics,
+    collectorTelemetry: urls.collectorTelemetry,
+    payment: urls.service['payment-service'] as string,
     logDir: stack.logDir,
   });
   return () => stack.stop();

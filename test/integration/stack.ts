@@ -1,15 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createDatabase,
-  freePort,
-  type OtlpSink,
-  type ServiceProcess,
-  startOtlpSink,
-  startServiceProcess,
-} from '@tracing-demo/testkit';
-
-const root = join(import.meta.dirname, '..', '..');
+import { createDatabase, type ServiceProcess, startPlatform } from '@tracing-demo/platform';
+import { type OtlpSink, startOtlpSink } from '@tracing-demo/testkit';
 
 /** Values planted in requests that must never show up in spans or logs. */
 export const PLANTED = {
@@ -46,10 +38,11 @@ export interface StackOptions {
 }
 
 /**
- * The four HTTP services as real processes on loopback, each loading the telemetry bootstrap
- * and exporting OTLP/JSON to a span sink, with auth and orders on a fresh database. Given a
- * RabbitMQ URL, order-service publishes through it and the fulfillment-worker runs too. The
- * gateway trusts callers sending SYNTHETIC_TOKEN; anyone else is an outside caller.
+ * The four HTTP services as real processes on loopback (startPlatform), each loading the
+ * telemetry bootstrap and exporting OTLP/JSON to a span sink, with auth and orders on a fresh
+ * database. Given a RabbitMQ URL, order-service publishes through it and the fulfillment-worker
+ * runs too. The gateway trusts callers sending SYNTHETIC_TOKEN; anyone else is an outside caller.
+ * Logs are in .tmp/integration/<databaseName>/.
  */
 export async function startStack(
   adminUrl: string,
@@ -57,86 +50,53 @@ export async function startStack(
   options: StackOptions = {},
 ): Promise<Stack> {
   const sink = await startOtlpSink();
-  const databaseUrl = await createDatabase(adminUrl, databaseName);
-  const signingKeyPem = generateKeyPairSync('ed25519')
-    .privateKey.export({ format: 'pem', type: 'pkcs8' })
-    .toString();
-  const [gatewayPort, authPort, orderPort, paymentPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const authUrl = `http://127.0.0.1:${authPort}`;
-  const common = {
-    OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? sink.url,
-    OTEL_EXPORTER_OTLP_PROTOCOL: options.otlpEndpoint ? 'http/protobuf' : 'http/json',
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-    LOG_LEVEL: 'info',
-    AUTH_SERVICE_URL: authUrl,
-  };
-  const service = (name: string, port: number, env: Record<string, string> = {}) =>
-    startServiceProcess({
-      name,
-      port,
-      directory: join(root, 'services', name),
-      env: { ...common, ...env },
-    });
-
-  const processes: ServiceProcess[] = [];
-  const stop = async () => {
-    await Promise.all(processes.map((p) => p.stop()));
-    await sink.close();
-  };
+  const logDir = join(import.meta.dirname, '..', '..', '.tmp', 'integration', databaseName);
+  rmSync(logDir, { recursive: true, force: true });
   try {
-    const payment = await service('payment-service', paymentPort, options.env?.['payment-service']);
-    processes.push(payment);
-    const auth = await service('auth-service', authPort, {
-      DATABASE_URL: databaseUrl,
-      JWT_SIGNING_KEY: signingKeyPem,
-      DEMO_USERS: `${PLANTED.email}:${PLANTED.password},bob@example.com:bob-password`,
+    const platform = await startPlatform({
+      services: [
+        'auth-service',
+        'payment-service',
+        'order-service',
+        'api-gateway',
+        ...(options.amqpUrl ? ['fulfillment-worker'] : []),
+      ],
+      logDir,
+      backends: {
+        postgresql: await createDatabase(adminUrl, databaseName),
+        rabbitmq: options.amqpUrl,
+      },
+      otlp: options.otlpEndpoint
+        ? { endpoint: options.otlpEndpoint, protocol: 'http/protobuf' }
+        : { endpoint: sink.url, protocol: 'http/json' },
+      env: { OTEL_BSP_SCHEDULE_DELAY: '100', LOG_LEVEL: 'info' },
+      serviceEnv: {
+        'payment-service': { ...options.env?.['payment-service'] },
+        'order-service': { OUTBOX_POLL_MS: '200', ...options.env?.['order-service'] },
+        'fulfillment-worker': { WORKER_RETRY_DELAY_MS: '50' },
+        'api-gateway': { RATE_LIMIT_PER_MINUTE: '10000', ...options.env?.['api-gateway'] },
+      },
+      demoUsers: `${PLANTED.email}:${PLANTED.password},bob@example.com:bob-password`,
+      syntheticToken: SYNTHETIC_TOKEN,
     });
-    processes.push(auth);
-    const messaging: Record<string, string> = options.amqpUrl
-      ? { AMQP_URL: options.amqpUrl, OUTBOX_POLL_MS: '200' }
-      : {};
-    const order = await service('order-service', orderPort, {
-      DATABASE_URL: databaseUrl,
-      PAYMENT_SERVICE_URL: payment.url,
-      ...messaging,
-      ...options.env?.['order-service'],
-    });
-    processes.push(order);
-    let worker: ServiceProcess | undefined;
-    if (options.amqpUrl) {
-      worker = await service('fulfillment-worker', await freePort(), {
-        DATABASE_URL: databaseUrl,
-        AMQP_URL: options.amqpUrl,
-        WORKER_RETRY_DELAY_MS: '50',
-      });
-      processes.push(worker);
-    }
-    const gateway = await service('api-gateway', gatewayPort, {
-      ORDER_SERVICE_URL: order.url,
-      RATE_LIMIT_PER_MINUTE: '10000',
-      SYNTHETIC_TOKEN,
-      ...options.env?.['api-gateway'],
-    });
-    processes.push(gateway);
+    const service = (name: string) => platform.services[name] as ServiceProcess;
     return {
-      databaseUrl,
-      gateway,
-      auth,
-      order,
-      payment,
-      worker,
+      databaseUrl: platform.databaseUrl as string,
+      gateway: service('api-gateway'),
+      auth: service('auth-service'),
+      order: service('order-service'),
+      payment: service('payment-service'),
+      worker: platform.services['fulfillment-worker'],
       sink,
-      signingKeyPem,
-      processes,
-      stop,
+      signingKeyPem: platform.signingKeyPem,
+      processes: Object.values(platform.services),
+      async stop() {
+        await platform.stop();
+        await sink.close();
+      },
     };
   } catch (error) {
-    await stop();
+    await sink.close();
     throw error;
   }
 }
