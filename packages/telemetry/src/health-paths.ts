@@ -1,7 +1,6 @@
 /**
- * Probe endpoints every service serves. Kubelets call them every few seconds; tracing them
- * would drown real traffic in the span metrics and cost sampler memory, so the fastify
- * instrumentation, which makes every SERVER span, skips them.
+ * Probe endpoints every service serves, never traced: kubelets call them every few seconds, which
+ * would drown real traffic in the span metrics and cost sampler memory.
  */
 export const HEALTH_PATHS: readonly string[] = ['/healthz', '/readyz'];
 

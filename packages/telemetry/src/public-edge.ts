@@ -54,12 +54,10 @@ export function parseCidr(text: string): {
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * The trust decision of the public edge, made on the raw request before anything reads its
- * trace headers. The services record every span and sampling is the collector's: a caller's
- * context (and its sampled flag) is continued only from a configured caller. Anyone else gets a
- * new trace with their context as a span link, as the OpenTelemetry spec recommends for public
- * endpoints; baggage is never taken from outside, and a tracestate over the W3C limits is dropped.
- * Bad input (a malformed traceparent, a wrong token) makes an outside caller, never an error.
+ * The public edge's trust decision, made on the raw request before anything reads its trace
+ * headers: only a configured caller continues its context (and its sampled flag); anyone else
+ * gets a new trace linked to theirs, as the spec recommends for public endpoints. Bad input (a
+ * malformed traceparent, a wrong token) makes an outside caller, never an error.
  */
 export class TraceEdge {
   private readonly networks = new BlockList();
@@ -115,10 +113,9 @@ export class TraceEdge {
 }
 
 /**
- * Completes an admitted request's SERVER span (from describeServerSpan, as the span starts)
- * with the decision: the outside caller's context as a link, `app.synthetic` on trusted
- * synthetic traffic (the collector's `synthetic` tail-sampling policy keeps those traces). The
- * response gets the W3C `traceresponse` header, so any client learns its trace id.
+ * Writes the edge's decision on an admitted request's SERVER span (the outside caller as a link;
+ * `app.synthetic`, which the collector's `synthetic` policy keeps) and answers with
+ * `traceresponse`, so any client learns its trace id.
  */
 export function describeAdmission(span: Span, request: IncomingMessage): void {
   const admission = admissions.get(request);

@@ -1,9 +1,7 @@
 /**
- * Load with `node --import @tracing-demo/telemetry/register dist/server.js` so the
- * instrumentations patch http, fastify, pg, amqplib and pino before the service imports them.
- *
- * Shutdown on SIGTERM belongs to the service (close-with-grace drains requests, then calls
- * shutdownTelemetry()); this module only covers processes that end by running out of work.
+ * Load with `node --import @tracing-demo/telemetry/register dist/server.js`, so the
+ * instrumentations patch modules before the service imports them. SIGTERM belongs to the
+ * service (it drains, then calls shutdownTelemetry); this covers processes that run out of work.
  */
 import { shutdownTelemetry, startTelemetry } from './sdk.js';
 

@@ -1,9 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 
 /**
- * Resource attributes the standard detectors cannot know. The chart passes pod identity through
- * the downward API as K8S_* variables; locally they are absent and so are these attributes.
- * OTEL_RESOURCE_ATTRIBUTES still wins for anything a deployment wants to set itself.
+ * Pod identity the detectors cannot know, passed by the chart through the downward API (absent
+ * locally). OTEL_RESOURCE_ATTRIBUTES still wins for anything a deployment sets itself.
  */
 const KUBERNETES_ENV: Record<string, string> = {
   K8S_NAMESPACE_NAME: 'k8s.namespace.name',
@@ -24,10 +23,7 @@ export function resourceAttributesFromEnv(env: NodeJS.ProcessEnv = process.env):
   return attributes;
 }
 
-/**
- * OTEL_SERVICE_NAME is the contract; when a developer runs a service through its npm script
- * without it, the package name is a better default than the SDK's `unknown_service:node`.
- */
+/** OTEL_SERVICE_NAME, else the package name: better than the SDK's `unknown_service:node`. */
 export function defaultServiceName(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.OTEL_SERVICE_NAME) return env.OTEL_SERVICE_NAME;
   const packageName = env.npm_package_name;

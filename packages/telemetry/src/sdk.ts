@@ -9,14 +9,9 @@ type RunningSdk = { shutdown(): Promise<void> };
 let running: RunningSdk | undefined;
 
 /**
- * Defaults for what the services need and the SDK would otherwise guess differently. Every one
- * can be overridden by setting the variable: env is the one source of truth for the SDK.
- * - Only traces leave the process: RED metrics are computed by the collector from spans, and
- *   logs go to stdout, so the SDK's OTLP metrics/logs exporters would only produce errors.
- * - W3C tracecontext + baggage is the propagation the whole platform speaks.
- * - Every span is recorded (always_on): tail sampling in the collector decides what is kept,
- *   after span metrics saw everything. A head sampler (the SDK's default follows the caller's
- *   sampled flag) would let any caller hide its requests from RED metrics and error traces.
+ * Where the SDK would guess otherwise; a set variable wins. Only traces leave the process (the
+ * collector derives RED metrics, logs go to stdout), and every span is recorded: tail sampling
+ * decides, so no caller's sampled flag can hide its requests from metrics and error traces.
  */
 const ENV_DEFAULTS: Record<string, string> = {
   OTEL_METRICS_EXPORTER: 'none',
@@ -33,9 +28,8 @@ export function applyEnvDefaults(env: NodeJS.ProcessEnv = process.env): void {
 }
 
 /**
- * Whether the SDK would start as a no-op: the rule of startNodeSdk itself, read with the same
- * helpers. OTEL_CONFIG_FILE, when set, replaces the environment (the SDK reads `disabled` from
- * the file, so that case is left to it); otherwise OTEL_SDK_DISABLED=true disables.
+ * Whether startNodeSdk would start as a no-op, by its own rule: OTEL_SDK_DISABLED=true, unless
+ * OTEL_CONFIG_FILE replaces the environment (then the file decides, and the SDK reads it).
  */
 export function sdkDisabled(): boolean {
   if (getStringFromEnv('OTEL_CONFIG_FILE')) return false;
@@ -43,16 +37,9 @@ export function sdkDisabled(): boolean {
 }
 
 /**
- * Starts the SDK once. A failure here must never take the service down: it logs and the
- * service runs untraced. Spans go through the SDK's batch processor, whose queue is bounded
- * (OTEL_BSP_MAX_QUEUE_SIZE, 2048 by default): a dead collector drops spans, never blocks.
- *
- * Disabled, nothing is constructed: the SDK checks OTEL_SDK_DISABLED only after it was handed
- * the instrumentations, and constructing one enables it (require/import hooks, diagnostics
- * channel subscriptions, patches on every instrumented module loaded afterwards). Disabled
- * means untouched code, as with no telemetry loaded: the patches cost no measurable CPU
- * (bench/README.md, overhead-candidates `off` against `bare`), but a switch to rule tracing out
- * when chasing a problem must rule the wrappers out too.
+ * Starts the SDK once; a failure is logged and the service runs untraced, never down. Disabled,
+ * nothing is constructed: an instrumentation patches modules as soon as it exists, and a switch
+ * that rules tracing out must rule its wrappers out too.
  */
 export function startTelemetry(): void {
   if (running) return;
