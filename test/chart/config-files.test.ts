@@ -17,6 +17,7 @@ const LINKS: [string, string][] = [
   ['files/prometheus', 'prometheus'],
   ['files/grafana/provisioning', 'grafana/provisioning'],
   ['files/grafana/dashboards', 'grafana/dashboards'],
+  ['files/services.yaml', 'services/services.yaml'],
 ];
 
 /** Source files no template reads (left out of the package by .helmignore). */
@@ -76,7 +77,7 @@ const configMaps = (backend: Backend): [string, () => string[]][] => [
 ];
 
 describe('the chart links to the project config files (no copies that could drift)', () => {
-  it.each(LINKS)('%s is a link to %s/', (link, target) => {
+  it.each(LINKS)('%s is a link to %s', (link, target) => {
     const path = join(CHART, link);
     expect(lstatSync(path).isSymbolicLink(), `${link} must be a symbolic link`).toBe(true);
     expect(realpathSync(path)).toBe(realpathSync(repoPath(target)));

@@ -75,16 +75,12 @@ export function allScenarios(): [string, string[]][] {
   ];
 }
 
-/** `helm template` of the chart; rejects with Helm's message when rendering fails. */
-export async function template(args: string[] = []): Promise<string> {
-  const result = await helm([
-    'template',
-    RELEASE,
-    'charts/tracing-demo',
-    '--namespace',
-    NAMESPACE,
-    ...args,
-  ]);
+/** `helm template` of the chart (or a copy of it); rejects with Helm's message when rendering fails. */
+export async function template(
+  args: string[] = [],
+  chart = 'charts/tracing-demo',
+): Promise<string> {
+  const result = await helm(['template', RELEASE, chart, '--namespace', NAMESPACE, ...args]);
   if (result.code !== 0) throw new Error(helmErrors(result.stderr) || `helm exited ${result.code}`);
   return result.stdout;
 }
@@ -108,8 +104,21 @@ export function manifests(rendered: string): Manifest[] {
     .filter((manifest): manifest is Manifest => manifest !== null);
 }
 
-export async function render(args: string[] = []): Promise<Manifest[]> {
-  return manifests(await template(args));
+export async function render(args: string[] = [], chart?: string): Promise<Manifest[]> {
+  return manifests(await template(args, chart));
+}
+
+/**
+ * The Prometheus Operator's kinds are CRDs, which the offline Kubernetes schemas do not have:
+ * kubeconform skips exactly those two kinds.
+ */
+export const CRD_KINDS = ['ServiceMonitor', 'PrometheusRule'];
+
+/** `kubeconform -strict -summary` of rendered manifests (the wrapper adds the offline schemas and -kubernetes-version 1.35.0). */
+export function kubeconform(rendered: string): Promise<RunResult> {
+  return run(toolPath('kubeconform'), ['-strict', '-summary', '-skip', CRD_KINDS.join(',')], {
+    input: rendered,
+  });
 }
 
 export function find(all: Manifest[], kind: string, name: string): Manifest {

@@ -27,13 +27,23 @@ describe('values.schema.json', () => {
     expect(error).toContain(expected);
   });
 
-  it('declares additionalProperties: false on every object that is not a free-form map', () => {
+  it('declares additionalProperties: false on every object that is not a map of typed entries', () => {
     const schema = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8'));
     const loose: string[] = [];
     const walk = (node: unknown, path: string) => {
       if (node === null || typeof node !== 'object') return;
       const record = node as Record<string, unknown>;
-      if (record.type === 'object' && record.properties && record.additionalProperties !== false) {
+      // `services` is such a map: a service without a schema of its own gets #/definitions/service.
+      const typedMap =
+        typeof record.additionalProperties === 'object' &&
+        record.additionalProperties !== null &&
+        '$ref' in record.additionalProperties;
+      if (
+        record.type === 'object' &&
+        record.properties &&
+        record.additionalProperties !== false &&
+        !typedMap
+      ) {
         loose.push(path);
       }
       for (const [key, child] of Object.entries(record)) walk(child, `${path}/${key}`);

@@ -212,7 +212,8 @@ volumeClaimTemplates:
 
 {{/* The gateway's in-cluster URL (loadgen, helm test). */}}
 {{- define "tracing-demo.gatewayUrl" -}}
-{{- printf "http://%s:%v" (include "tracing-demo.componentName" (dict "context" . "component" "api-gateway")) (index .Values.services "api-gateway").port }}
+{{- $gateway := include "tracing-demo.services.gateway" . }}
+{{- printf "http://%s:%s" (include "tracing-demo.componentName" (dict "context" . "component" $gateway)) (include "tracing-demo.services.port" (dict "context" . "name" $gateway)) }}
 {{- end }}
 
 {{/* The collector component that runs the sampling pipeline and exports to the trace store. */}}

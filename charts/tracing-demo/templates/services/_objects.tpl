@@ -1,66 +1,42 @@
 {{/*
-The objects of one service of the `services:` map, rendered by templates/services/component.yaml
-for each enabled service. Every define takes
-  (dict "context" $ "name" "order-service" "service" (index $.Values.services "order-service"))
+The objects of one service of services/services.yaml, rendered by templates/services/component.yaml
+for each enabled service. Every define below the lookups takes
+  (dict "context" $ "name" "order-service" "spec" <its manifest entry> "service" <its values>)
+where the values are `services.<name>` of values.yaml completed with the defaults.
 */}}
 
-{{/* How the services are wired: whom each calls (callee: the env var with its URL), what it stores in, which JWT role it has. The Deployments' env and the NetworkPolicies both come from this table. */}}
-{{- define "tracing-demo.services.wiring" -}}
-api-gateway:
-  calls:
-    auth-service: AUTH_SERVICE_URL
-    order-service: ORDER_SERVICE_URL
-  jwt: verify
-  # The public edge: whose trace context it continues.
-  trustsCallers: true
-  syntheticToken: true
-auth-service:
-  postgresql: true
-  jwt: sign
-  demoUsers: DEMO_USERS
-order-service:
-  calls:
-    auth-service: AUTH_SERVICE_URL
-    payment-service: PAYMENT_SERVICE_URL
-  postgresql: true
-  rabbitmq: true
-  jwt: verify
-payment-service: {}
-fulfillment-worker:
-  postgresql: true
-  rabbitmq: true
-  # Nothing calls the worker: no Service, no ingress.
-  internal: true
-loadgen:
-  calls:
-    api-gateway: GATEWAY_URL
-  demoUsers: LOADGEN_USERS
-  syntheticToken: true
+{{/* The services of files/services.yaml (services/services.yaml, the one manifest), as YAML: name -> port, exposure, calls, postgresql, rabbitmq, jwt, demoUsers, syntheticToken, config. Everything about a service that is not an operator's choice comes from it. */}}
+{{- define "tracing-demo.services.manifest" -}}
+{{- $manifest := .Files.Get "files/services.yaml" | fromYaml }}
+{{- if or (hasKey $manifest "Error") (not $manifest.services) }}
+{{- fail (printf "files/services.yaml (services/services.yaml) has no `services:` map%s" (ternary (printf ": %v" $manifest.Error) "" (hasKey $manifest "Error"))) }}
+{{- end }}
+{{- toYaml $manifest.services }}
 {{- end }}
 
-{{/* The environment variable behind each key of a service's `config:` values (each service's src/config.ts). */}}
-{{- define "tracing-demo.services.configEnv" -}}
-rateLimitPerMinute: RATE_LIMIT_PER_MINUTE
-tokenTtlSeconds: JWT_TTL_SECONDS
-outboxPollMs: OUTBOX_POLL_MS
-failureRate: PAYMENT_FAILURE_RATE
-slowRate: PAYMENT_SLOW_RATE
-slowDelayMs: PAYMENT_SLOW_DELAY_MS
-prefetch: WORKER_PREFETCH
-maxAttempts: WORKER_MAX_ATTEMPTS
-retryDelayMs: WORKER_RETRY_DELAY_MS
-rate: LOADGEN_RATE
-mix: LOADGEN_MIX
-concurrency: LOADGEN_CONCURRENCY
-walletFraction: LOADGEN_WALLET_FRACTION
-declineFraction: LOADGEN_DECLINE_FRACTION
-timeoutMs: LOADGEN_TIMEOUT_MS
+{{/* "true" when a service of the manifest is deployed: `services.<name>.enabled`, true for a service without a block in values. (dict "context" $ "name" "order-service") */}}
+{{- define "tracing-demo.services.enabled" -}}
+{{- $values := index .context.Values.services .name | default dict }}
+{{- if or (not (hasKey $values "enabled")) $values.enabled }}true{{ end }}
 {{- end }}
 
-{{/* One service's wiring entry. */}}
-{{- define "tracing-demo.services.wiringOf" -}}
-{{- $wiring := include "tracing-demo.services.wiring" . | fromYaml }}
-{{- toYaml (index $wiring .name | default dict) }}
+{{/* The one service of the manifest with `exposure: public`: the platform's client edge (NOTES, helm test, networkPolicy.apiGateway, TRUSTED_NETWORKS). */}}
+{{- define "tracing-demo.services.gateway" -}}
+{{- $public := list }}
+{{- range $name, $spec := include "tracing-demo.services.manifest" . | fromYaml }}
+{{- if eq (toString $spec.exposure) "public" }}{{ $public = append $public $name }}{{ end }}
+{{- end }}
+{{- if ne (len $public) 1 }}
+{{- fail (printf "services/services.yaml must have exactly one service with exposure: public, not %d (%s)" (len $public) (join ", " $public)) }}
+{{- end }}
+{{- first $public }}
+{{- end }}
+
+{{/* A service's port, from the manifest. (dict "context" $ "name" "order-service") */}}
+{{- define "tracing-demo.services.port" -}}
+{{- $spec := index (include "tracing-demo.services.manifest" .context | fromYaml) .name }}
+{{- if not $spec }}{{ fail (printf "%s is not a service of services/services.yaml" .name) }}{{ end }}
+{{- $spec.port }}
 {{- end }}
 
 {{/* Whether a service runs more than one pod (then it gets a PodDisruptionBudget). */}}
@@ -72,13 +48,13 @@ timeoutMs: LOADGEN_TIMEOUT_MS
 {{/* The container's environment: listen address, telemetry, pod identity, dependencies, config. */}}
 {{- define "tracing-demo.services.env" -}}
 {{- $ := .context }}
-{{- $wiring := include "tracing-demo.services.wiringOf" . | fromYaml }}
+{{- $spec := .spec }}
 {{- $fullName := include "tracing-demo.componentName" (dict "context" $ "component" .name) }}
 {{- $defaults := $.Values.serviceDefaults }}
 - name: HOST
   value: 0.0.0.0
 - name: PORT
-  value: {{ .service.port | quote }}
+  value: {{ $spec.port | quote }}
 - name: LOG_LEVEL
   value: {{ $defaults.logLevel | quote }}
 # Pod identity from the downward API: the telemetry bootstrap turns K8S_* into k8s.* resource
@@ -126,47 +102,47 @@ timeoutMs: LOADGEN_TIMEOUT_MS
   value: always_on
 - name: OTEL_BSP_SCHEDULE_DELAY
   value: {{ $defaults.bspScheduleDelayMs | quote }}
-{{- range $callee, $variable := $wiring.calls }}
+{{- range $callee, $variable := $spec.calls }}
 - name: {{ $variable }}
-  value: {{ printf "http://%s:%v" (include "tracing-demo.componentName" (dict "context" $ "component" $callee)) (index $.Values.services $callee).port | quote }}
+  value: {{ printf "http://%s:%s" (include "tracing-demo.componentName" (dict "context" $ "component" $callee)) (include "tracing-demo.services.port" (dict "context" $ "name" $callee)) | quote }}
 {{- end }}
-{{- if $wiring.jwt }}
+{{- if $spec.jwt }}
 - name: JWT_ISSUER
   value: {{ $.Values.jwt.issuer | quote }}
 - name: JWT_AUDIENCE
   value: {{ $.Values.jwt.audience | quote }}
 {{- end }}
-{{- if eq (toString $wiring.jwt) "sign" }}
+{{- if eq (toString $spec.jwt) "sign" }}
 - name: JWT_SIGNING_KEY
   valueFrom:
     secretKeyRef:
       name: {{ $.Values.jwt.existingSecret | default (include "tracing-demo.componentName" (dict "context" $ "component" "jwt")) }}
       key: {{ $.Values.jwt.existingSecretKey }}
 {{- end }}
-{{- if $wiring.syntheticToken }}
+{{- if $spec.syntheticToken }}
 {{- include "tracing-demo.syntheticTokenEnv" $ }}
 {{- end }}
-{{- if and $wiring.trustsCallers $.Values.traceContext.trustedNetworks }}
+{{- if and (eq (toString $spec.exposure) "public") $.Values.traceContext.trustedNetworks }}
 - name: TRUSTED_NETWORKS
   value: {{ join "," $.Values.traceContext.trustedNetworks | quote }}
 {{- end }}
-{{- if and $wiring.demoUsers $.Values.demoUsers.existingSecret }}
-- name: {{ $wiring.demoUsers }}
+{{- if and $spec.demoUsers $.Values.demoUsers.existingSecret }}
+- name: {{ $spec.demoUsers }}
   valueFrom:
     secretKeyRef:
       name: {{ $.Values.demoUsers.existingSecret }}
       key: {{ $.Values.demoUsers.existingSecretKey }}
 {{- end }}
-{{- if $wiring.postgresql }}
+{{- if $spec.postgresql }}
 {{- include "tracing-demo.postgresql.env" $ }}
 {{- end }}
-{{- if $wiring.rabbitmq }}
+{{- if $spec.rabbitmq }}
 {{- include "tracing-demo.rabbitmq.env" $ }}
 {{- end }}
-{{- $names := include "tracing-demo.services.configEnv" . | fromYaml }}
+{{- $names := $spec.config | default dict }}
 {{- $serviceName := .name }}
 {{- range $key, $value := .service.config }}
-- name: {{ index $names $key | required (printf "services.%s.config.%s has no environment variable in tracing-demo.services.configEnv" $serviceName $key) }}
+- name: {{ index $names $key | required (printf "services.%s.config.%s has no environment variable in services/services.yaml (%s: config:)" $serviceName $key $serviceName) }}
   value: {{ toString $value | quote }}
 {{- end }}
 {{- with .service.extraEnv }}
@@ -187,7 +163,7 @@ metadata:
     {{- include "tracing-demo.labels" $component | nindent 4 }}
 spec:
   {{- if not $autoscaling.enabled }}
-  replicas: {{ .service.replicas | default 1 }}
+  replicas: {{ .service.replicas }}
   {{- end }}
   revisionHistoryLimit: 5
   selector:
@@ -209,7 +185,7 @@ spec:
           imagePullPolicy: {{ include "tracing-demo.imagePullPolicy" (dict "context" $ "image" .service.image) }}
           ports:
             - name: http
-              containerPort: {{ .service.port }}
+              containerPort: {{ .spec.port }}
               protocol: TCP
           env:
             {{- include "tracing-demo.services.env" . | nindent 12 }}
@@ -250,7 +226,7 @@ spec:
             sizeLimit: 64Mi
 {{- end }}
 
-{{/* A service's Service (none for the worker, which nobody calls). */}}
+{{/* A service's Service (none for `exposure: none`: nothing calls it). */}}
 {{- define "tracing-demo.services.service" -}}
 {{- $component := dict "context" .context "component" .name }}
 apiVersion: v1
@@ -265,7 +241,7 @@ spec:
     {{- include "tracing-demo.selectorLabels" $component | nindent 4 }}
   ports:
     - name: http
-      port: {{ .service.port }}
+      port: {{ .spec.port }}
       targetPort: http
       protocol: TCP
 {{- end }}
@@ -315,31 +291,32 @@ spec:
 {{- define "tracing-demo.services.networkPolicy" -}}
 {{- $ := .context }}
 {{- $name := .name }}
+{{- $spec := .spec }}
 {{- $component := dict "context" $ "component" $name }}
-{{- $wiring := include "tracing-demo.services.wiring" . | fromYaml }}
-{{- $mine := index $wiring $name | default dict }}
+{{- $manifest := include "tracing-demo.services.manifest" $ | fromYaml }}
 {{- $callers := list }}
-{{- range $caller, $entry := $wiring }}
-{{- if and (hasKey ($entry.calls | default dict) $name) (index $.Values.services $caller).enabled }}
+{{- range $caller, $callerSpec := $manifest }}
+{{- if and (hasKey ($callerSpec.calls | default dict) $name) (include "tracing-demo.services.enabled" (dict "context" $ "name" $caller)) }}
 {{- $callers = append $callers $caller }}
 {{- end }}
 {{- end }}
+{{- $ports := list .spec.port }}
 {{- $ingress := list }}
-{{- if eq $name "api-gateway" }}
+{{- if eq (toString .spec.exposure) "public" }}
 {{- if $.Values.networkPolicy.apiGateway.allowAll }}
-{{- $ingress = include "tracing-demo.openIngress" (list .service.port) | fromYamlArray }}
+{{- $ingress = include "tracing-demo.openIngress" $ports | fromYamlArray }}
 {{- else }}
-{{- $ingress = include "tracing-demo.podIngress" (dict "context" $ "components" (append $callers "verify") "extra" $.Values.networkPolicy.apiGateway.from "ports" (list .service.port)) | fromYamlArray }}
+{{- $ingress = include "tracing-demo.podIngress" (dict "context" $ "components" (append $callers "verify") "extra" $.Values.networkPolicy.apiGateway.from "ports" $ports) | fromYamlArray }}
 {{- end }}
-{{- else }}
-{{- $ingress = include "tracing-demo.podIngress" (dict "context" $ "components" $callers "extra" (list) "ports" (list .service.port)) | fromYamlArray }}
+{{- else if ne (toString .spec.exposure) "none" }}
+{{- $ingress = include "tracing-demo.podIngress" (dict "context" $ "components" $callers "extra" (list) "ports" $ports) | fromYamlArray }}
 {{- end }}
 {{- $egress := include "tracing-demo.collectorEgress" $ | fromYamlArray }}
-{{- range $callee, $_ := $mine.calls }}
-{{- $egress = concat $egress (include "tracing-demo.podEgress" (dict "context" $ "component" $callee "ports" (list (index $.Values.services $callee).port)) | fromYamlArray) }}
+{{- range $callee, $_ := .spec.calls }}
+{{- $egress = concat $egress (include "tracing-demo.podEgress" (dict "context" $ "component" $callee "ports" (list (include "tracing-demo.services.port" (dict "context" $ "name" $callee)))) | fromYamlArray) }}
 {{- end }}
 {{- range $store, $port := dict "postgresql" 5432 "rabbitmq" 5672 }}
-{{- if index $mine $store }}
+{{- if index $spec $store }}
 {{- $values := index $.Values $store }}
 {{- if $values.enabled }}
 {{- $egress = concat $egress (include "tracing-demo.podEgress" (dict "context" $ "component" $store "ports" (list $port)) | fromYamlArray) }}
