@@ -5,13 +5,12 @@
 import { readdirSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type Span,
   TraceNotFoundError,
   type TraceQuery,
   type TraceStore,
   traceStore,
 } from '@tracing-demo/cli';
-import { scrape, sumOf } from '@tracing-demo/testkit';
+import { type Span, scrape, sumOf } from '@tracing-demo/otlp';
 
 export const jaegerStore = (url: string): TraceStore => traceStore(url, 'jaeger');
 

@@ -13,15 +13,6 @@ export { CliError, UnreachableError, UsageError } from './errors.js';
 export type { Io } from './io.js';
 export { type RenderOptions, renderTrace } from './render.js';
 export {
-  type AttributeValue,
-  idToHex,
-  type OtlpTraceDocument,
-  type Span,
-  type SpanKind,
-  type StatusCode,
-  spansFromOtlp,
-} from './span.js';
-export {
   type CollectorCounters,
   type ComponentStatus,
   type PipelineEndpoints,
@@ -29,27 +20,5 @@ export {
   pipelineStatus,
   type TraceStoreCounters,
 } from './status/index.js';
-export {
-  BACKEND_NAMES,
-  checkStoreReady,
-  connectTraceStore,
-  detectBackend,
-  jaegerStore,
-  type LegacyTrace,
-  normalizeTraceId,
-  parseBackend,
-  spansFromLegacy,
-  summarizeTrace,
-  TRACES_BACKENDS,
-  TraceNotFoundError,
-  type TraceQuery,
-  TraceQueryError,
-  type TraceStore,
-  type TraceSummary,
-  type TracesBackend,
-  tempoStore,
-  traceqlFor,
-  traceStore,
-} from './stores/index.js';
-export { buildTraceTree, type TraceNode } from './trace-tree.js';
+export * from './stores/index.js';
 export { ORDER_SERVICES, type WaitForTraceOptions, waitForTrace } from './verify/poll.js';

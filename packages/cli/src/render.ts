@@ -1,7 +1,6 @@
+import { buildTraceTree, type Span, walkTree } from '@tracing-demo/otlp';
 import { columns, formatMs, padEnd, padStart, plural, truncate } from './format.js';
-import type { Span } from './span.js';
 import { createStyle } from './style.js';
-import { buildTraceTree, walkTree } from './trace-tree.js';
 
 export interface RenderOptions {
   /** Columns to fit in (default 100). */

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Span } from '@tracing-demo/otlp';
 import {
   freePort,
   type JaegerProcess,
@@ -9,7 +10,6 @@ import {
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
-import type { Span } from '../src/span.js';
 import { type TraceStore, traceStore } from '../src/stores/index.js';
 import { ORDER_SERVICES, waitForTrace } from '../src/verify/poll.js';
 import { captureIo } from './support/io.js';

@@ -2,13 +2,8 @@
  * The trace store (Jaeger) as the e2e tests read it, through the project's CLI library's
  * TraceStore (`tracing-demo trace` prints the same trees when a test fails).
  */
-import {
-  renderTrace,
-  type Span,
-  TraceNotFoundError,
-  type TraceStore,
-  traceStore,
-} from '@tracing-demo/cli';
+import { renderTrace, TraceNotFoundError, type TraceStore, traceStore } from '@tracing-demo/cli';
+import type { Span } from '@tracing-demo/otlp';
 import { waitFor } from '@tracing-demo/testkit';
 
 export type { Span, TraceStore };

@@ -1,5 +1,5 @@
+import { counter, parsePrometheusText, type Sample } from '@tracing-demo/otlp';
 import { bodySnippet, getText, reachHint, request } from '../http.js';
-import { counter, parseMetricsText, type Sample } from '../metrics-text.js';
 import {
   type CollectorCounters,
   type ComponentStatus,
@@ -70,7 +70,7 @@ export async function checkCollector(endpoints: PipelineEndpoints) {
       hint: reachHint(endpoints.collectorMetrics, '--collector-metrics or COLLECTOR_METRICS_URL'),
     };
     const counters = collectorCounters(
-      parseMetricsText(await getText(telemetry, endpoints.collectorMetrics)),
+      parsePrometheusText(await getText(telemetry, endpoints.collectorMetrics)),
     );
     status.up = true;
     status.details.push(

@@ -1,5 +1,5 @@
+import { counter, parsePrometheusText, type Sample } from '@tracing-demo/otlp';
 import { getText, reachHint } from '../http.js';
-import { counter, parseMetricsText, type Sample } from '../metrics-text.js';
 import {
   BACKEND_NAMES,
   checkStoreReady,
@@ -101,7 +101,7 @@ export async function checkTraceStore(
     };
     const read = traceStoreCounters(
       backend,
-      parseMetricsText(await getText(component, metricsUrl)),
+      parsePrometheusText(await getText(component, metricsUrl)),
     );
     status.details.push(...read.details);
     warnings.push(...read.warnings);

@@ -11,7 +11,7 @@ import {
 } from './model.js';
 import { tempoStore } from './tempo.js';
 
-export { jaegerStore, type LegacyTrace, spansFromLegacy } from './jaeger.js';
+export { jaegerStore } from './jaeger.js';
 export {
   BACKEND_NAMES,
   normalizeTraceId,

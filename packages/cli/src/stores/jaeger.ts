@@ -1,12 +1,11 @@
+import {
+  type LegacyTrace,
+  type OtlpTraceDocument,
+  spansFromLegacy,
+  spansFromOtlp,
+} from '@tracing-demo/otlp';
 import { CliError } from '../errors.js';
 import { bodySnippet, request } from '../http.js';
-import {
-  type AttributeValue,
-  type OtlpTraceDocument,
-  type Span,
-  type SpanKind,
-  spansFromOtlp,
-} from '../span.js';
 import {
   DEFAULT_SEARCH_LIMIT,
   newestFirst,
@@ -177,88 +176,4 @@ async function failure(response: Response, doing?: 'search'): Promise<CliError> 
   if (doing === 'search' && response.status === 400)
     return new TraceQueryError(`Jaeger rejected the search: ${message}`);
   return new CliError(`Jaeger answered ${response.status}: ${message}`);
-}
-
-interface LegacyTag {
-  key: string;
-  type?: string;
-  value: AttributeValue;
-}
-interface LegacySpan {
-  traceID: string;
-  spanID: string;
-  operationName?: string;
-  references?: { refType?: string; traceID?: string; spanID?: string }[];
-  /** Microseconds since the epoch. */
-  startTime?: number;
-  /** Microseconds. */
-  duration?: number;
-  tags?: LegacyTag[];
-  processID?: string;
-}
-/** A trace as the legacy `/api/traces` answers it (the Jaeger UI's model). */
-export interface LegacyTrace {
-  traceID: string;
-  spans?: LegacySpan[];
-  processes?: Record<string, { serviceName?: string; tags?: LegacyTag[] }>;
-}
-
-const LEGACY_KINDS: Record<string, SpanKind> = {
-  internal: 'INTERNAL',
-  server: 'SERVER',
-  client: 'CLIENT',
-  producer: 'PRODUCER',
-  consumer: 'CONSUMER',
-};
-// Tags Jaeger derives from OTLP fields when it converts spans to its own model.
-const DERIVED_TAGS = new Set([
-  'span.kind',
-  'error',
-  'otel.status_code',
-  'otel.status_description',
-  'otel.scope.name',
-  'otel.scope.version',
-]);
-
-/**
- * A legacy trace as normalized spans: kind and status from the tags Jaeger derives from OTLP
- * (`span.kind`, `otel.status_code`, `otel.status_description`, `error`), the parent from the
- * CHILD_OF reference, the resource from the span's process.
- */
-export function spansFromLegacy(trace: LegacyTrace): Span[] {
-  return (trace.spans ?? []).map((span): Span => {
-    const tags = new Map((span.tags ?? []).map((t) => [t.key, t.value]));
-    const process = trace.processes?.[span.processID ?? ''];
-    const service = process?.serviceName ?? 'unknown_service';
-    const parent =
-      span.references?.find((r) => r.refType === 'CHILD_OF') ?? span.references?.[0] ?? undefined;
-    const statusCode = tags.get('otel.status_code');
-    const failed = statusCode === 'ERROR' || tags.get('error') === true;
-    const message = tags.get('otel.status_description');
-    const startMs = (span.startTime ?? 0) / 1000;
-    const durationMs = (span.duration ?? 0) / 1000;
-    return {
-      traceId: span.traceID.toLowerCase().padStart(32, '0'),
-      spanId: span.spanID.toLowerCase().padStart(16, '0'),
-      ...(parent?.spanID ? { parentSpanId: parent.spanID.toLowerCase().padStart(16, '0') } : {}),
-      service,
-      name: span.operationName ?? '',
-      kind: LEGACY_KINDS[String(tags.get('span.kind'))] ?? 'UNSPECIFIED',
-      startMs,
-      endMs: startMs + durationMs,
-      durationMs,
-      status: {
-        code: failed ? 'ERROR' : statusCode === 'OK' ? 'OK' : 'UNSET',
-        ...(failed && typeof message === 'string' && message ? { message } : {}),
-      },
-      attributes: Object.fromEntries([...tags].filter(([key]) => !DERIVED_TAGS.has(key))) as Record<
-        string,
-        AttributeValue
-      >,
-      resource: {
-        'service.name': service,
-        ...Object.fromEntries((process?.tags ?? []).map((t) => [t.key, t.value])),
-      },
-    };
-  });
 }

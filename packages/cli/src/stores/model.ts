@@ -1,6 +1,6 @@
+import type { Span } from '@tracing-demo/otlp';
 import { CliError } from '../errors.js';
 import { reachHint } from '../http.js';
-import type { Span } from '../span.js';
 
 /** The trace stores the CLI can read. */
 export type TracesBackend = 'jaeger' | 'tempo';

@@ -1,6 +1,6 @@
+import { type OtlpTraceDocument, spansFromOtlp } from '@tracing-demo/otlp';
 import { CliError } from '../errors.js';
 import { bodySnippet, request } from '../http.js';
-import { type OtlpTraceDocument, spansFromOtlp } from '../span.js';
 import {
   DEFAULT_SEARCH_LIMIT,
   filtersOf,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Span } from '@tracing-demo/otlp';
 import { CliError, UnreachableError } from '../errors.js';
 import { formatSeconds } from '../format.js';
-import type { Span } from '../span.js';
 import { BACKEND_NAMES, TraceNotFoundError, type TraceStore } from '../stores/index.js';
 
 /** The services an order's trace must reach: the edge, the order, the payment. */

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Span } from '@tracing-demo/otlp';
 import { CliError, UnreachableError } from '../errors.js';
 import { formatSeconds } from '../format.js';
 import { renderTrace } from '../render.js';
-import type { Span } from '../span.js';
 import {
   BACKEND_NAMES,
   checkStoreReady,

@@ -1,11 +1,24 @@
 /**
- * The one span shape the CLI works with, and the conversion from what the trace stores answer:
- * OTLP JSON in any of its wrappings (Jaeger's api/v3 `result`, Tempo's `batches` or `trace`),
- * ids in hex (Jaeger, OTLP) or base64 (Tempo), enums as names or numbers.
+ * The one span shape of the repository, and its decoding from OTLP JSON in any of its wrappings
+ * (an export request, Jaeger's api/v3 `result`, Tempo's `batches` or `trace`): ids in hex
+ * (Jaeger, OTLP) or base64 (Tempo), enums as names or numbers.
  */
 
-export type SpanKind = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
-export type StatusCode = 'UNSET' | 'OK' | 'ERROR';
+/** OTLP span kinds by name, in wire order (a kind's number is its index). */
+export const SpanKind = {
+  UNSPECIFIED: 'UNSPECIFIED',
+  INTERNAL: 'INTERNAL',
+  SERVER: 'SERVER',
+  CLIENT: 'CLIENT',
+  PRODUCER: 'PRODUCER',
+  CONSUMER: 'CONSUMER',
+} as const;
+export type SpanKind = (typeof SpanKind)[keyof typeof SpanKind];
+
+/** OTLP status codes by name, in wire order. */
+export const StatusCode = { UNSET: 'UNSET', OK: 'OK', ERROR: 'ERROR' } as const;
+export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
+
 export type AttributeValue =
   | string
   | number
@@ -14,11 +27,24 @@ export type AttributeValue =
   | AttributeValue[]
   | { [key: string]: AttributeValue };
 
+export interface SpanEvent {
+  name: string;
+  timeMs: number;
+  attributes: Record<string, AttributeValue>;
+}
+
+/** A link to another span, e.g. the caller's context the public edge does not continue. */
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, AttributeValue>;
+}
+
 /**
  * A span, normalized:
  * - ids are lowercase hex (32 digits for the trace, 16 for spans); a root has no parentSpanId;
  * - times are Unix epoch milliseconds with microsecond precision (`durationMs` is exact);
- * - `service` is the resource's `service.name`, `resource` the rest of its attributes;
+ * - `service` is the resource's `service.name`, `resource` all of its attributes;
  * - `kind` and `status.code` are the OTLP names without their prefixes.
  */
 export interface Span {
@@ -33,11 +59,16 @@ export interface Span {
   durationMs: number;
   status: { code: StatusCode; message?: string };
   attributes: Record<string, AttributeValue>;
+  events: SpanEvent[];
+  links: SpanLink[];
   resource: Record<string, AttributeValue>;
 }
 
-const KINDS: SpanKind[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
-const STATUS_CODES: StatusCode[] = ['UNSET', 'OK', 'ERROR'];
+const KINDS = Object.values(SpanKind);
+const STATUS_CODES = Object.values(StatusCode);
+
+/** A kind's number on the wire, for writing OTLP. */
+export const spanKindNumber = (kind: SpanKind): number => KINDS.indexOf(kind);
 
 interface OtlpAnyValue {
   stringValue?: string;
@@ -61,6 +92,8 @@ interface OtlpSpan {
   startTimeUnixNano?: string | number;
   endTimeUnixNano?: string | number;
   attributes?: OtlpKeyValue[];
+  events?: { name?: string; timeUnixNano?: string | number; attributes?: OtlpKeyValue[] }[];
+  links?: { traceId?: string; spanId?: string; attributes?: OtlpKeyValue[] }[];
   status?: { code?: string | number; message?: string };
 }
 interface OtlpResourceSpans {
@@ -70,8 +103,8 @@ interface OtlpResourceSpans {
   instrumentationLibrarySpans?: { spans?: OtlpSpan[] }[];
 }
 /**
- * Jaeger's /api/v3/traces (`result`), Tempo's /api/traces/<id> (`batches`) and /api/v2/traces/<id>
- * (`trace`), or an OTLP export (`resourceSpans`).
+ * An OTLP export request (`resourceSpans`), Jaeger's /api/v3/traces (`result`), Tempo's
+ * /api/traces/<id> (`batches`) or /api/v2/traces/<id> (`trace`).
  */
 export interface OtlpTraceDocument {
   batches?: OtlpResourceSpans[];
@@ -81,8 +114,8 @@ export interface OtlpTraceDocument {
 }
 
 /**
- * An id as lowercase hex: OTLP/JSON and Jaeger say hex, Tempo's protobuf-JSON says base64. Hex of the
- * expected length is taken as hex (a base64 id of 8 or 16 bytes never has that length).
+ * An id as lowercase hex: OTLP/JSON and Jaeger say hex, Tempo's protobuf-JSON says base64. Hex of
+ * the expected length is taken as hex (a base64 id of 8 or 16 bytes never has that length).
  * All-zero and empty ids are no id.
  */
 export function idToHex(id: string | undefined, bytes: 8 | 16): string | undefined {
@@ -113,7 +146,7 @@ function decodeAttributes(list: OtlpKeyValue[] | undefined): Record<string, Attr
 /** An OTLP enum as its short name, from a number or a prefixed name; the first name if unknown. */
 function enumName<T extends string>(
   value: string | number | undefined,
-  names: T[],
+  names: readonly T[],
   prefix: string,
 ): T {
   const fallback = names[0] as T;
@@ -123,6 +156,8 @@ function enumName<T extends string>(
 }
 
 const nanos = (value: string | number | undefined) => BigInt(value ?? 0);
+/** Nanoseconds as milliseconds, to the microsecond (what a double holds exactly at epoch times). */
+const toMs = (ns: bigint) => Number(ns / 1000n) / 1000;
 
 /** Every span of an OTLP JSON trace document, normalized; resource order, then span order. */
 export function spansFromOtlp(document: OtlpTraceDocument): Span[] {
@@ -147,14 +182,24 @@ export function spansFromOtlp(document: OtlpTraceDocument): Span[] {
           service: typeof service === 'string' ? service : 'unknown_service',
           name: span.name ?? '',
           kind: enumName(span.kind, KINDS, 'SPAN_KIND_'),
-          startMs: Number(start / 1000n) / 1000,
-          endMs: Number(end / 1000n) / 1000,
+          startMs: toMs(start),
+          endMs: toMs(end),
           durationMs: end > start ? Number(end - start) / 1e6 : 0,
           status: {
             code: enumName(span.status?.code, STATUS_CODES, 'STATUS_CODE_'),
             ...(message ? { message } : {}),
           },
           attributes: decodeAttributes(span.attributes),
+          events: (span.events ?? []).map((event) => ({
+            name: event.name ?? '',
+            timeMs: toMs(nanos(event.timeUnixNano)),
+            attributes: decodeAttributes(event.attributes),
+          })),
+          links: (span.links ?? []).map((link) => ({
+            traceId: idToHex(link.traceId, 16) ?? '',
+            spanId: idToHex(link.spanId, 8) ?? '',
+            attributes: decodeAttributes(link.attributes),
+          })),
           resource,
         });
       }

@@ -1,4 +1,4 @@
-import type { Span } from '../../src/span.js';
+import type { Span } from '@tracing-demo/otlp';
 
 /** A normalized span for renderer tests: times relative to 1_700_000_000_000 ms. */
 export function span(
@@ -23,6 +23,8 @@ export function span(
     durationMs,
     status: { code: 'UNSET' },
     attributes: {},
+    events: [],
+    links: [],
     resource: { 'service.name': service },
     ...extra,
   };
