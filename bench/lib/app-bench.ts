@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createDatabase,
+  loadManifest,
   type PostgresServer,
   type RabbitMqServer,
   startPostgres,
@@ -109,13 +110,7 @@ const rabbitCpu = (infra: Infra) => sum(infra.pids.rabbitmq.map(treeCpuSeconds))
 /** CPU seconds so far of everything taking part, by name. */
 export type CpuSnapshot = Record<string, number>;
 
-export const SERVICE_NAMES = [
-  'api-gateway',
-  'auth-service',
-  'order-service',
-  'payment-service',
-  'fulfillment-worker',
-];
+const SERVICE_NAMES = loadManifest().services.map((spec) => spec.name);
 
 export function cpuSnapshot(infra: Infra, stack: AppStack): CpuSnapshot {
   const own = process.cpuUsage();
