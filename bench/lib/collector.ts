@@ -4,15 +4,8 @@
  * pinning) and its own counters.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  type CollectorProcess,
-  repoPath,
-  type Sample,
-  scrape,
-  startCollector,
-  sumOf,
-  toolPath,
-} from '@tracing-demo/testkit';
+import { type Sample, scrape, sumOf } from '@tracing-demo/otlp';
+import { type CollectorProcess, repoPath, startCollector, toolPath } from '@tracing-demo/testkit';
 import { parse } from 'yaml';
 import { pidListeningOn, pinProcess } from './proc.ts';
 

@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Sample, scrape, sumOf } from '@tracing-demo/otlp';
 import {
   newSpanId,
   newTraceId,
   repoPath,
-  type Sample,
   type SamplingCollector,
   type SyntheticSpan,
-  scrape,
   sendSpans,
   startSamplingCollector,
-  sumOf,
   syntheticTrace,
   waitFor,
 } from '@tracing-demo/testkit';

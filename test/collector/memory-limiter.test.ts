@@ -1,9 +1,8 @@
+import { scrape, sumOf } from '@tracing-demo/otlp';
 import {
   type SamplingCollector,
-  scrape,
   sendSpans,
   startSamplingCollector,
-  sumOf,
   syntheticTrace,
   waitFor,
 } from '@tracing-demo/testkit';

@@ -1,16 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scrape, sumOf } from '@tracing-demo/otlp';
 import {
   type CollectorProcess,
   freePort,
   type JaegerProcess,
   type SyntheticSpan,
-  scrape,
   sendSpans,
   startCollector,
   startJaeger,
-  sumOf,
   syntheticTrace,
   waitFor,
 } from '@tracing-demo/testkit';

@@ -1,13 +1,12 @@
+import { scrape, sumOf } from '@tracing-demo/otlp';
 import {
   type CollectorProcess,
   lateChild,
   type OtlpSink,
   type SamplingCollector,
   type SyntheticSpan,
-  scrape,
   sendSpans,
   startSamplingCollector,
-  sumOf,
   syntheticTrace,
   TOPOLOGY,
   waitFor,

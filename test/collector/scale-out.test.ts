@@ -1,12 +1,11 @@
+import { scrape, sumOf } from '@tracing-demo/otlp';
 import {
   type CollectorProcess,
   type SamplingCollector,
   type SyntheticSpan,
-  scrape,
   sendSpans,
   startCollector,
   startSamplingCollector,
-  sumOf,
   syntheticTrace,
   waitFor,
 } from '@tracing-demo/testkit';

@@ -1,12 +1,11 @@
+import { scrape, sumOf } from '@tracing-demo/otlp';
 import {
   newSpanId,
   newTraceId,
   type SamplingCollector,
   type SyntheticSpan,
-  scrape,
   sendSpans,
   startSamplingCollector,
-  sumOf,
   waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

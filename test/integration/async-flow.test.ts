@@ -1,10 +1,8 @@
 import { DEAD_LETTER_QUEUE, ORDER_CREATED, ORDERS_EXCHANGE } from '@tracing-demo/messaging';
+import { renderTree, SpanKind, StatusCode } from '@tracing-demo/otlp';
 import {
   type CollectedSpan,
   type RabbitMqServer,
-  renderTree,
-  SpanKind,
-  StatusCode,
   startRabbitMq,
   waitFor,
 } from '@tracing-demo/testkit';
@@ -98,7 +96,7 @@ describe('order.created through the outbox, RabbitMQ and the worker', () => {
     // for the one item; no pg-pool.connect / pg.connect span (packages/telemetry).
     const workerQueries = trace
       .filter((s) => s.service === 'fulfillment-worker' && s.kind === SpanKind.CLIENT)
-      .sort((a, b) => Number(a.startTimeUnixNano - b.startTimeUnixNano));
+      .sort((a, b) => a.startMs - b.startMs);
     expect(
       workerQueries.map((s) => [
         s.parentSpanId === fulfill?.spanId,

@@ -1,4 +1,5 @@
-import { SpanKind, waitFor } from '@tracing-demo/testkit';
+import { SpanKind } from '@tracing-demo/otlp';
+import { waitFor } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { login, request, type Stack, startStack } from './stack.js';
 import { tokenForger } from './tokens.js';

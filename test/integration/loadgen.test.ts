@@ -1,11 +1,9 @@
 import { join } from 'node:path';
+import { renderTree, SpanKind, StatusCode } from '@tracing-demo/otlp';
 import {
   type CollectedSpan,
   freePort,
-  renderTree,
   type ServiceProcess,
-  SpanKind,
-  StatusCode,
   startServiceProcess,
   waitFor,
 } from '@tracing-demo/testkit';

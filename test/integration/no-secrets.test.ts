@@ -1,4 +1,5 @@
-import { SpanKind, waitFor } from '@tracing-demo/testkit';
+import { SpanKind } from '@tracing-demo/otlp';
+import { waitFor } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { login, PLANTED, request, type Stack, startStack } from './stack.js';
 

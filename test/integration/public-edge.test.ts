@@ -3,15 +3,21 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
+  type OtlpTraceDocument,
+  type Span,
+  SpanKind,
+  scrape,
+  spansFromOtlp,
+  sumOf,
+} from '@tracing-demo/otlp';
+import {
   type CollectorProcess,
   freePort,
   type JaegerProcess,
   type ServiceProcess,
-  scrape,
   startCollector,
   startJaeger,
   startServiceProcess,
-  sumOf,
   waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -50,37 +56,12 @@ afterAll(async () => {
   await jaeger?.stop();
 });
 
-interface StoredSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind?: number;
-  attributes?: { key: string; value: { boolValue?: boolean; stringValue?: string } }[];
-  links?: { traceId: string; spanId: string }[];
-  service?: string;
-}
-
-/** The spans Jaeger holds for a trace (OTLP JSON from /api/v3, hex ids), none while it has none. */
-async function stored(traceId: string): Promise<StoredSpan[]> {
+/** The spans Jaeger holds for a trace, none while it has none. */
+async function stored(traceId: string): Promise<Span[]> {
   const response = await fetch(`${jaeger.url}/api/v3/traces/${traceId}`);
   if (response.status === 404) return [];
   if (!response.ok) throw new Error(`trace ${traceId}: ${response.status}`);
-  const answer = (await response.json()) as {
-    result?: {
-      resourceSpans?: {
-        resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-        scopeSpans?: { spans?: StoredSpan[] }[];
-      }[];
-    };
-  };
-  return (answer.result?.resourceSpans ?? []).flatMap((resource) => {
-    const service = resource.resource?.attributes?.find((a) => a.key === 'service.name')?.value
-      .stringValue;
-    return (resource.scopeSpans ?? []).flatMap((scope) =>
-      (scope.spans ?? []).map((span) => ({ ...span, service })),
-    );
-  });
+  return spansFromOtlp((await response.json()) as OtlpTraceDocument);
 }
 
 /** Waits for Jaeger to hold the trace with a span of `service` named `name`. */
@@ -99,9 +80,12 @@ function storedWith(traceId: string, service: string, name: string | RegExp) {
   );
 }
 
-const gatewayServer = (spans: StoredSpan[], method: string) =>
+const gatewayServer = (spans: Span[], method: string) =>
   spans.find(
-    (s) => s.service === 'api-gateway' && s.name.startsWith(`${method} /api/`) && s.kind === 2,
+    (s) =>
+      s.service === 'api-gateway' &&
+      s.name.startsWith(`${method} /api/`) &&
+      s.kind === SpanKind.SERVER,
   );
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -206,7 +190,7 @@ describe('the public edge decides what to trust', () => {
     expect(server?.links).toEqual([
       expect.objectContaining({ traceId: callerTrace, spanId: callerSpan }),
     ]);
-    expect(server?.attributes?.find((a) => a.key === 'app.synthetic')).toBeUndefined();
+    expect(server?.attributes['app.synthetic']).toBeUndefined();
     // Nothing was recorded in the caller's trace.
     expect(await stored(callerTrace)).toEqual([]);
   });
@@ -232,7 +216,7 @@ describe('the public edge decides what to trust', () => {
     expect(server?.spanId).toBe(answered.spanId);
     expect(server?.parentSpanId).toBe(callerSpan);
     expect(server?.links ?? []).toEqual([]);
-    expect(server?.attributes?.find((a) => a.key === 'app.synthetic')?.value.boolValue).toBe(true);
+    expect(server?.attributes['app.synthetic']).toBe(true);
   });
 
   it('answers traceresponse to a plain request without any trace context, and to a wrong token as to anyone', async () => {

@@ -1,11 +1,5 @@
-import {
-  ancestors,
-  type CollectedSpan,
-  renderTree,
-  SpanKind,
-  StatusCode,
-  waitFor,
-} from '@tracing-demo/testkit';
+import { ancestors, renderTree, SpanKind, StatusCode } from '@tracing-demo/otlp';
+import { type CollectedSpan, waitFor } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { login, PLANTED, request, type Stack, startStack } from './stack.js';
 
@@ -45,7 +39,7 @@ async function traceOf(requestId: string, complete: (trace: CollectedSpan[]) => 
   });
 }
 
-const find = (trace: CollectedSpan[], service: string, name: string | RegExp, kind?: number) =>
+const find = (trace: CollectedSpan[], service: string, name: string | RegExp, kind?: SpanKind) =>
   trace.find(
     (s) =>
       s.service === service &&
@@ -59,7 +53,7 @@ const orderHopsArrived = (trace: CollectedSpan[]) =>
   !!find(trace, 'api-gateway', /^POST/, SpanKind.SERVER) &&
   !!find(trace, 'order-service', /^POST/, SpanKind.SERVER);
 
-function only(trace: CollectedSpan[], service: string, name: string | RegExp, kind?: number) {
+function only(trace: CollectedSpan[], service: string, name: string | RegExp, kind?: SpanKind) {
   const span = find(trace, service, name, kind);
   expect(span, `${service} span '${name}' in\n${renderTree(trace)}`).toBeDefined();
   return span as CollectedSpan;
@@ -203,7 +197,7 @@ describe('one request, one trace', () => {
     );
     const transaction = trace
       .filter((s) => s.parentSpanId === processOrder.spanId && s.kind === SpanKind.CLIENT)
-      .sort((a, b) => Number(a.startTimeUnixNano - b.startTimeUnixNano))
+      .sort((a, b) => a.startMs - b.startMs)
       .map((s) => String(s.attributes['db.query.text']).split(/\s/, 1)[0]);
     expect(transaction, renderTree(trace)).toEqual(['BEGIN', 'INSERT', 'INSERT', 'COMMIT']);
   });

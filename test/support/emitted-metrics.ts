@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { type Sample, scrape, sumOf } from '@tracing-demo/otlp';
 import {
   freePort,
   newSpanId,
   newTraceId,
   postTraces,
   repoPath,
-  type Sample,
-  scrape,
   sendSpans,
   startCollector,
   startJaeger,
   startPrometheus,
   startSamplingCollector,
-  sumOf,
   syntheticTrace,
   waitFor,
 } from '@tracing-demo/testkit';

@@ -1,25 +1,31 @@
+// Moved to @tracing-demo/platform; re-exported until the imports are rewritten.
 export {
   type CollectorOptions,
   type CollectorProcess,
-  type SamplingCollector,
+  createDatabase,
+  freePort,
+  type JaegerOptions,
+  type JaegerProcess,
+  type ManagedProcess,
+  type PostgresServer,
+  type PrometheusOptions,
+  type PrometheusProcess,
+  type RabbitMqServer,
+  repoPath,
+  type ServiceProcess,
+  spawnManaged,
   startCollector,
-  startSamplingCollector,
-} from './collector.js';
-export { type JaegerOptions, type JaegerProcess, startJaeger } from './jaeger.js';
-export { type ManagedProcess, spawnManaged, whenReady } from './managed-process.js';
-export {
-  type CollectedSpan,
-  type OtlpSink,
-  SpanKind,
-  StatusCode,
-  startOtlpSink,
-} from './otlp-sink.js';
-export { freePort } from './ports.js';
-export { createDatabase, type PostgresServer, startPostgres } from './postgres.js';
-export { type PrometheusOptions, type PrometheusProcess, startPrometheus } from './prometheus.js';
-export { type Sample, scrape, sumOf } from './prometheus-text.js';
-export { type RabbitMqServer, startRabbitMq } from './rabbitmq.js';
-export { type ServiceProcess, startServiceProcess } from './service-process.js';
+  startJaeger,
+  startPostgres,
+  startPrometheus,
+  startRabbitMq,
+  startServiceProcess,
+  toolPath,
+  waitFor,
+  whenReady,
+} from '@tracing-demo/platform';
+export { type CollectedSpan, type OtlpSink, startOtlpSink } from './otlp-sink.js';
+export { type SamplingCollector, startSamplingCollector } from './sampling-collector.js';
 export {
   lateChild,
   newSpanId,
@@ -30,6 +36,3 @@ export {
   syntheticTrace,
   TOPOLOGY,
 } from './synthetic-traces.js';
-export { repoPath, toolPath } from './tools.js';
-export { ancestors, renderTree } from './trace-tree.js';
-export { waitFor } from './wait.js';

@@ -1,5 +1,5 @@
 /** The collector's own telemetry, for the sampling decisions it made. */
-import { scrape, sumOf } from '@tracing-demo/testkit';
+import { scrape, sumOf } from '@tracing-demo/otlp';
 
 export interface Decisions {
   /** Traces kept: by any policy (`global`), and by the baseline policy's own vote. */

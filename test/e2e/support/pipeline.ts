@@ -5,7 +5,9 @@
  * services' export delay), every trace decided by the tail sampler, and Prometheus holding the
  * collector's current counts.
  */
-import { scrape, sumOf, waitFor } from '@tracing-demo/testkit';
+
+import { scrape, sumOf } from '@tracing-demo/otlp';
+import { waitFor } from '@tracing-demo/testkit';
 import type { StackUrls } from './parameters.ts';
 import { scalarOf } from './prometheus.ts';
 
