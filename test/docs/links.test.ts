@@ -16,12 +16,13 @@ describe('the Markdown of the repository', () => {
     expect(formatProblems(problems)).toBe('');
   });
 
-  it('shows in README.md only make targets and tracing-demo commands that exist', async () => {
+  it('shows in README.md and docs/ only make targets and tracing-demo commands that exist', async () => {
     const known = { makeTargets: makeTargets(), cliCommands: await cliCommands() };
     // The check has something to check against: the two commands README.md gives.
     expect(known.makeTargets).toContain('test');
     expect(known.cliCommands).toContain('trace');
-    const problems = checkCommands('README.md', repo.read('README.md') ?? '', known);
+    const shown = files.filter((f) => f === 'README.md' || f.startsWith('docs/'));
+    const problems = shown.flatMap((file) => checkCommands(file, repo.read(file) ?? '', known));
     expect(formatProblems(problems)).toBe('');
   });
 });
