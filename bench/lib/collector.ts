@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { type Sample, scrape, sumOf } from '@tracing-demo/otlp';
-import { type CollectorProcess, repoPath, startCollector, toolPath } from '@tracing-demo/testkit';
+import { type CollectorProcess, repoPath, startCollector, toolPath } from '@tracing-demo/platform';
 import { parse } from 'yaml';
 import { pidListeningOn, pinProcess } from './proc.ts';
 

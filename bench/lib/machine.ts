@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
-import { toolPath } from '@tracing-demo/testkit';
+import { toolPath } from '@tracing-demo/platform';
 import { loadAverage } from './proc.ts';
 
 export interface MachineInfo {

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toolPath } from '@tracing-demo/testkit';
+import { toolPath } from '@tracing-demo/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   allScenarios,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CHART, helmErrors, template } from './helm.ts';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 

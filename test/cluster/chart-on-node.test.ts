@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoPath, toolPath, waitFor } from '@tracing-demo/testkit';
+import { repoPath, toolPath, waitFor } from '@tracing-demo/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunResult, run } from '../chart/helm.js';
 import type { StackUrls } from '../e2e/support/parameters.ts';

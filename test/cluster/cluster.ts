@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoPath, toolPath } from '@tracing-demo/testkit';
+import { repoPath, toolPath } from '@tracing-demo/platform';
 import { type RunResult, run } from '../chart/helm.js';
 
 /**

@@ -8,7 +8,7 @@
  * with a deadline; every attempt is bounded. Root only; runs under `make test-cluster`.
  */
 import { spawnSync } from 'node:child_process';
-import { repoPath, toolPath } from '@tracing-demo/testkit';
+import { repoPath, toolPath } from '@tracing-demo/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunResult, run } from '../chart/helm.js';
 import { clusterDown, clusterUp, type TestCluster, testCluster, waitFor } from './cluster.js';

@@ -5,7 +5,7 @@
  * Service (kube-proxy) and `kubectl logs` (API server -> kubelet) are checked with busybox pods
  * built from Debian's busybox-static. Root only; runs under `make test-cluster`.
  */
-import { repoPath, toolPath } from '@tracing-demo/testkit';
+import { repoPath, toolPath } from '@tracing-demo/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../chart/helm.js';
 import { clusterDown, clusterUp, type TestCluster, testCluster, waitFor } from './cluster.js';

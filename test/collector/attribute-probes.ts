@@ -1,3 +1,4 @@
+import { waitFor } from '@tracing-demo/platform';
 import {
   type CollectedSpan,
   newSpanId,
@@ -6,7 +7,6 @@ import {
   type SyntheticSpan,
   sendSpans,
   startSamplingCollector,
-  waitFor,
 } from '@tracing-demo/testkit';
 
 export type ProbeAttributes = Record<string, string>;

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Sample, scrape, sumOf } from '@tracing-demo/otlp';
+import { repoPath, waitFor } from '@tracing-demo/platform';
 import {
   newSpanId,
   newTraceId,
-  repoPath,
   type SamplingCollector,
   type SyntheticSpan,
   sendSpans,
   startSamplingCollector,
   syntheticTrace,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';

@@ -1,10 +1,10 @@
 import { scrape, sumOf } from '@tracing-demo/otlp';
+import { waitFor } from '@tracing-demo/platform';
 import {
   type SamplingCollector,
   sendSpans,
   startSamplingCollector,
   syntheticTrace,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 

@@ -6,13 +6,11 @@ import {
   type CollectorProcess,
   freePort,
   type JaegerProcess,
-  type SyntheticSpan,
-  sendSpans,
   startCollector,
   startJaeger,
-  syntheticTrace,
   waitFor,
-} from '@tracing-demo/testkit';
+} from '@tracing-demo/platform';
+import { type SyntheticSpan, sendSpans, syntheticTrace } from '@tracing-demo/testkit';
 import { afterAll, expect, it } from 'vitest';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tracing-demo-queue-'));

@@ -1,6 +1,6 @@
 import { scrape, sumOf } from '@tracing-demo/otlp';
+import { type CollectorProcess, waitFor } from '@tracing-demo/platform';
 import {
-  type CollectorProcess,
   lateChild,
   type OtlpSink,
   type SamplingCollector,
@@ -9,7 +9,6 @@ import {
   startSamplingCollector,
   syntheticTrace,
   TOPOLOGY,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

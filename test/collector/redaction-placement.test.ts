@@ -1,10 +1,10 @@
+import { waitFor } from '@tracing-demo/platform';
 import {
   newSpanId,
   newTraceId,
   postTraces,
   type SamplingCollector,
   startSamplingCollector,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,13 +1,11 @@
 import { scrape, sumOf } from '@tracing-demo/otlp';
+import { type CollectorProcess, startCollector, waitFor } from '@tracing-demo/platform';
 import {
-  type CollectorProcess,
   type SamplingCollector,
   type SyntheticSpan,
   sendSpans,
-  startCollector,
   startSamplingCollector,
   syntheticTrace,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 

@@ -1,4 +1,5 @@
 import { scrape, sumOf } from '@tracing-demo/otlp';
+import { waitFor } from '@tracing-demo/platform';
 import {
   newSpanId,
   newTraceId,
@@ -6,7 +7,6 @@ import {
   type SyntheticSpan,
   sendSpans,
   startSamplingCollector,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

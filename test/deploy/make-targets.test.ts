@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The programs the kind flow needs; the tests take them away and check what `make` says.

@@ -4,7 +4,8 @@
  * stack's SLO objective is 99 % (slo:objective:ratio), so a burst of a few dozen failures
  * burns the budget fast enough; the windows and the `for` are the shipped ones.
  */
-import { newTraceId, waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
+import { newTraceId } from '@tracing-demo/testkit';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { gatewayClient, inParallel, setFaults } from './support/client.ts';
 import { type Alert, alerts, scalarOf } from './support/prometheus.ts';

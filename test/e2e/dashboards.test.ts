@@ -6,7 +6,7 @@
  * wrong label, a tag Jaeger does not index), which schema checks cannot see. The Tempo
  * dashboards' TraceQL is only parsed (test/grafana): Tempo cannot run here.
  */
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   allQueries,

@@ -3,7 +3,7 @@
  * service from the collector's span metrics in the stack's Prometheus (JAEGER_SPM_STORAGE,
  * JAEGER_PROMETHEUS_URL), through the same /api/metrics API the UI calls.
  */
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { gatewayClient, inParallel, setFaults } from './support/client.ts';
 

@@ -5,7 +5,7 @@
  * token and any bearer credential: every service's traces over the whole retention, swept until
  * no search comes back full, and counted against the traces the sampler says it kept.
  */
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 import { describe, expect, inject, it } from 'vitest';
 import { gatewayClient, inParallel, setFaults } from './support/client.ts';
 import { decisions } from './support/collector.ts';

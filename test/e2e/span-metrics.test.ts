@@ -2,7 +2,8 @@
  * RED metrics come from every span, before tail sampling: the request counts Prometheus holds
  * equal the requests this test sent, exactly, although the trace store keeps only some of the traces.
  */
-import { newTraceId, waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
+import { newTraceId } from '@tracing-demo/testkit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { gatewayClient, inParallel } from './support/client.ts';
 import { pipelineIdle } from './support/pipeline.ts';

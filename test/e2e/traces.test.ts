@@ -3,7 +3,7 @@
  * trace store (client → gateway → auth / order → payment, PostgreSQL, RabbitMQ → worker), and
  * the tail sampler keeps the configured share of such traces, no more and no less.
  */
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CLIENT_SERVICE, type Flow, gatewayClient, inParallel } from './support/client.ts';
 import { decisions } from './support/collector.ts';

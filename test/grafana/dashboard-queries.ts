@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { BACKENDS, type TracesBackend } from '../../grafana/src/datasources.ts';
 
 export { BACKENDS, type TracesBackend };

@@ -1,4 +1,4 @@
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { createGenerator } from 'ts-json-schema-generator';
 
 /**

@@ -1,12 +1,5 @@
-import {
-  type JaegerProcess,
-  type SyntheticSpan,
-  sendSpans,
-  startJaeger,
-  syntheticTrace,
-  TOPOLOGY,
-  waitFor,
-} from '@tracing-demo/testkit';
+import { type JaegerProcess, startJaeger, waitFor } from '@tracing-demo/platform';
+import { type SyntheticSpan, sendSpans, syntheticTrace, TOPOLOGY } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jaegerQueries } from './dashboard-queries.ts';
 import {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parser as traceql } from '@grafana/lezer-traceql';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { promqlErrors, syntaxErrors } from '../support/promql.ts';

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { expect, it } from 'vitest';
 import { CLIENT_ONLY, readServices } from '../../grafana/src/services.ts';
 import { committedDashboards } from './dashboard-queries.ts';

@@ -1,11 +1,7 @@
 import { DEAD_LETTER_QUEUE, ORDER_CREATED, ORDERS_EXCHANGE } from '@tracing-demo/messaging';
 import { renderTree, SpanKind, StatusCode } from '@tracing-demo/otlp';
-import {
-  type CollectedSpan,
-  type RabbitMqServer,
-  startRabbitMq,
-  waitFor,
-} from '@tracing-demo/testkit';
+import { type RabbitMqServer, startRabbitMq, waitFor } from '@tracing-demo/platform';
+import type { CollectedSpan } from '@tracing-demo/testkit';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { SpanKind } from '@tracing-demo/otlp';
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { login, request, type Stack, startStack } from './stack.js';
 import { tokenForger } from './tokens.js';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { renderTree, SpanKind, StatusCode } from '@tracing-demo/otlp';
 import {
-  type CollectedSpan,
   freePort,
   type ServiceProcess,
   startServiceProcess,
   waitFor,
-} from '@tracing-demo/testkit';
+} from '@tracing-demo/platform';
+import type { CollectedSpan } from '@tracing-demo/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Report } from '../../services/loadgen/src/schemas/report.js';

@@ -1,5 +1,5 @@
 import { SpanKind } from '@tracing-demo/otlp';
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { login, PLANTED, request, type Stack, startStack } from './stack.js';
 

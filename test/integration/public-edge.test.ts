@@ -19,7 +19,7 @@ import {
   startJaeger,
   startServiceProcess,
   waitFor,
-} from '@tracing-demo/testkit';
+} from '@tracing-demo/platform';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { login, request, type Stack, SYNTHETIC_TOKEN, startStack } from './stack.js';
 

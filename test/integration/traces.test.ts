@@ -1,5 +1,6 @@
 import { ancestors, renderTree, SpanKind, StatusCode } from '@tracing-demo/otlp';
-import { type CollectedSpan, waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
+import type { CollectedSpan } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { login, PLANTED, request, type Stack, startStack } from './stack.js';
 

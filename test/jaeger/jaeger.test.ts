@@ -10,15 +10,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   type JaegerProcess,
-  newTraceId,
   repoPath,
-  type SyntheticSpan,
-  sendSpans,
   startJaeger,
-  syntheticTrace,
   toolPath,
   waitFor,
-} from '@tracing-demo/testkit';
+} from '@tracing-demo/platform';
+import { newTraceId, type SyntheticSpan, sendSpans, syntheticTrace } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);

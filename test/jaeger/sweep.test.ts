@@ -3,15 +3,13 @@
  * Jaeger: with searches that answer only a few traces each, it still finds every trace of every
  * service, and it fails rather than miss traces it cannot tell apart by time.
  */
+import { type JaegerProcess, startJaeger, waitFor } from '@tracing-demo/platform';
 import {
-  type JaegerProcess,
   newSpanId,
   newTraceId,
   type SyntheticSpan,
   sendSpans,
-  startJaeger,
   syntheticTrace,
-  waitFor,
 } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jaegerStore, sweepStore } from '../e2e/support/jaeger.ts';

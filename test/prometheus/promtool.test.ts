@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { repoPath, toolPath } from '@tracing-demo/testkit';
+import { repoPath, toolPath } from '@tracing-demo/platform';
 import { describe, expect, it } from 'vitest';
 import { loadAlertTests, loadRules, ruleFiles, ruleTestFiles, runbookAnchor } from './rules.js';
 

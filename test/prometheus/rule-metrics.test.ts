@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Sample } from '@tracing-demo/otlp';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { parse } from 'yaml';
 
 /** The project's Prometheus rules and promtool tests, parsed, for tests that check them. */

@@ -1,4 +1,4 @@
-import { startPostgres } from '@tracing-demo/testkit';
+import { startPostgres } from '@tracing-demo/platform';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {

@@ -2,17 +2,19 @@ import { readFileSync } from 'node:fs';
 import { type Sample, scrape, sumOf } from '@tracing-demo/otlp';
 import {
   freePort,
-  newSpanId,
-  newTraceId,
-  postTraces,
   repoPath,
-  sendSpans,
   startCollector,
   startJaeger,
   startPrometheus,
+  waitFor,
+} from '@tracing-demo/platform';
+import {
+  newSpanId,
+  newTraceId,
+  postTraces,
+  sendSpans,
   startSamplingCollector,
   syntheticTrace,
-  waitFor,
 } from '@tracing-demo/testkit';
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoPath } from '@tracing-demo/testkit';
+import { repoPath } from '@tracing-demo/platform';
 import { describe, expect, it } from 'vitest';
 
 /** tools/licenses.py --identify: what `make tools-check` concludes from a licence text. */

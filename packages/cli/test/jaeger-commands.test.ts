@@ -2,12 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Span } from '@tracing-demo/otlp';
-import {
-  freePort,
-  type JaegerProcess,
-  type SyntheticSpan,
-  syntheticTrace,
-} from '@tracing-demo/testkit';
+import { freePort, type JaegerProcess } from '@tracing-demo/platform';
+import { type SyntheticSpan, syntheticTrace } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
 import { type TraceStore, traceStore } from '../src/stores/index.js';

@@ -3,14 +3,12 @@ import {
   freePort,
   type JaegerProcess,
   type PrometheusProcess,
-  type SyntheticSpan,
-  sendSpans,
   startCollector,
   startJaeger,
   startPrometheus,
-  syntheticTrace,
   waitFor,
-} from '@tracing-demo/testkit';
+} from '@tracing-demo/platform';
+import { type SyntheticSpan, sendSpans, syntheticTrace } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
 import { type PipelineEndpoints, pipelineStatus } from '../src/status/index.js';

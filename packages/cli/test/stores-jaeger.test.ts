@@ -1,9 +1,5 @@
-import {
-  freePort,
-  type JaegerProcess,
-  type SyntheticSpan,
-  syntheticTrace,
-} from '@tracing-demo/testkit';
+import { freePort, type JaegerProcess } from '@tracing-demo/platform';
+import { type SyntheticSpan, syntheticTrace } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, UnreachableError } from '../src/errors.js';
 import {

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, type V1Pod, type V1Service } from '@kubernetes/client-node';
-import { freePort } from '@tracing-demo/testkit';
+import { freePort } from '@tracing-demo/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
 import { CliError, UnreachableError } from '../src/errors.js';

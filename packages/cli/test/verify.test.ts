@@ -10,7 +10,7 @@ import {
   startCollector,
   startJaeger,
   startServiceProcess,
-} from '@tracing-demo/testkit';
+} from '@tracing-demo/platform';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { run } from '../src/cli.js';
 import type { KubeClient } from '../src/verify/kube.js';

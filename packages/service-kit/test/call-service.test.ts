@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '@tracing-demo/testkit';
+import { freePort } from '@tracing-demo/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../src/errors.js';
 import { callService } from '../src/upstream.js';

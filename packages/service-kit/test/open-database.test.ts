@@ -6,7 +6,7 @@
  */
 import { connect, createServer, type Server } from 'node:net';
 import { Writable } from 'node:stream';
-import { createDatabase, freePort, waitFor } from '@tracing-demo/testkit';
+import { createDatabase, freePort, waitFor } from '@tracing-demo/platform';
 import fastify from 'fastify';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { isNotUpYet, openDatabase } from '../src/db.js';

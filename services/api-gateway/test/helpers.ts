@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { createDatabase, freePort } from '@tracing-demo/platform';
 import { createServiceApp, type ServiceApp } from '@tracing-demo/service-kit';
-import { createDatabase, freePort } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, inject } from 'vitest';
 import authService from '../../auth-service/src/app.js';
 import { loadConfig as loadAuthConfig } from '../../auth-service/src/config.js';

@@ -1,5 +1,5 @@
+import { createDatabase } from '@tracing-demo/platform';
 import { createServiceApp } from '@tracing-demo/service-kit';
-import { createDatabase } from '@tracing-demo/testkit';
 import { afterEach, inject } from 'vitest';
 import authService from '../src/app.js';
 import { loadConfig } from '../src/config.js';

@@ -1,4 +1,4 @@
-import { createDatabase } from '@tracing-demo/testkit';
+import { createDatabase } from '@tracing-demo/platform';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { fulfillOrder, SCHEMA } from '../src/fulfillment.js';

@@ -1,4 +1,4 @@
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoadGenerator } from '../src/generator.js';
 import { loadConfigFor, recordingLogger, startFakeGateway } from './fake-gateway.js';

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createDatabase } from '@tracing-demo/platform';
 import { createServiceApp } from '@tracing-demo/service-kit';
-import { createDatabase } from '@tracing-demo/testkit';
 import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, inject } from 'vitest';
 import paymentService from '../../payment-service/src/app.js';

@@ -1,4 +1,4 @@
-import { freePort } from '@tracing-demo/testkit';
+import { freePort } from '@tracing-demo/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,

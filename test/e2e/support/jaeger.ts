@@ -4,7 +4,7 @@
  */
 import { renderTrace, TraceNotFoundError, type TraceStore, traceStore } from '@tracing-demo/cli';
 import type { Span } from '@tracing-demo/otlp';
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 
 export type { Span, TraceStore };
 

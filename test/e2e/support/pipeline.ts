@@ -7,7 +7,7 @@
  */
 
 import { scrape, sumOf } from '@tracing-demo/otlp';
-import { waitFor } from '@tracing-demo/testkit';
+import { waitFor } from '@tracing-demo/platform';
 import type { StackUrls } from './parameters.ts';
 import { scalarOf } from './prometheus.ts';
 

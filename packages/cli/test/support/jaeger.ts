@@ -1,10 +1,5 @@
-import {
-  type JaegerProcess,
-  type SyntheticSpan,
-  sendSpans,
-  startJaeger,
-  waitFor,
-} from '@tracing-demo/testkit';
+import { type JaegerProcess, startJaeger, waitFor } from '@tracing-demo/platform';
+import { type SyntheticSpan, sendSpans } from '@tracing-demo/testkit';
 import { expect } from 'vitest';
 import { TraceNotFoundError, type TraceStore, traceStore } from '../../src/stores/index.js';
 
