@@ -2,17 +2,17 @@
 # `make cluster-down`: stop every process `make cluster-up` started (by the pids it recorded,
 # newest first: TERM, then KILL after 15 s) and remove the cluster's directory
 # ${TRACING_DEMO_CLUSTER_DIR:-/tmp/tracing-demo-cluster}. Safe to run when nothing is up.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ ! -e "$CLUSTER_DIR" ]; then
-  cluster_log "nothing to stop ($CLUSTER_DIR does not exist)"
+  log "nothing to stop ($CLUSTER_DIR does not exist)"
   exit 0
 fi
 [ -f "$CLUSTER_DIR/$MARKER" ] ||
-  cluster_die "$CLUSTER_DIR is not a tracing-demo cluster dir (no $MARKER); not touching it"
+  die "$CLUSTER_DIR is not a tracing-demo cluster dir (no $MARKER); not touching it"
 
 NETNS=""
 [ -f "$CLUSTER_DIR/netns" ] && NETNS="$(cat "$CLUSTER_DIR/netns")"
@@ -24,7 +24,7 @@ stop_pid() {
     kill -0 "$2" 2>/dev/null || return 0
     sleep 0.5
   done
-  cluster_log "$1 (pid $2) did not stop in 15s; killing it"
+  log "$1 (pid $2) did not stop in 15s; killing it"
   kill -KILL "$2" 2>/dev/null || true
 }
 
@@ -32,7 +32,7 @@ stop() {
   component_running "$1" || return 0
   local pid
   pid="$(cat "$RUN/$1.pid")"
-  cluster_log "stopping $1 (pid $pid)"
+  log "stopping $1 (pid $pid)"
   stop_pid "$1" "$pid"
 }
 
@@ -54,7 +54,7 @@ for n in json.load(sys.stdin)["Spec"]["linux"].get("namespaces", []):
   done
   tasks="$(ctr_ tasks ls -q 2>/dev/null || true)"
   if [ -n "$tasks" ]; then
-    cluster_log "stopping $(wc -l <<<"$tasks") containers"
+    log "stopping $(wc -l <<<"$tasks") containers"
     for t in $tasks; do ctr_ tasks kill -s KILL "$t" >/dev/null 2>&1 || true; done
     sleep 1
     for t in $tasks; do ctr_ tasks delete -f "$t" >/dev/null 2>&1 || true; done
@@ -72,7 +72,7 @@ done
 if [ -n "$NETNS" ] && ip netns list | grep -qw "$NETNS"; then
   # Whatever still runs in the node's namespace was started by this cluster (containerd shims).
   for pid in $(ip netns pids "$NETNS" 2>/dev/null); do
-    cluster_log "stopping $(cat "/proc/$pid/comm" 2>/dev/null || echo process) (pid $pid) left in $NETNS"
+    log "stopping $(cat "/proc/$pid/comm" 2>/dev/null || echo process) (pid $pid) left in $NETNS"
     stop_pid leftover "$pid"
   done
 fi
@@ -86,9 +86,9 @@ for p in "${POD_NETNS[@]}"; do
   rm -f "$p"
 done
 if [ -n "$NETNS" ] && ip netns list | grep -qw "$NETNS"; then
-  cluster_log "deleting network namespace $NETNS"
+  log "deleting network namespace $NETNS"
   ip netns delete "$NETNS"
 fi
 
 rm -rf "$CLUSTER_DIR"
-cluster_log "down: stopped everything and removed $CLUSTER_DIR"
+log "down: stopped everything and removed $CLUSTER_DIR"

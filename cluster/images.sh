@@ -5,7 +5,8 @@
 #
 #   bash cluster/images.sh               build what changed; import everything into the running
 #                                        node cluster (without one: build only, and say so)
-#   bash cluster/images.sh --set-flags   print helm's --set flags for the project images' tags
+#   bash cluster/images.sh --set-flags   print helm's --set flags for the project images (the
+#                                        services of services/services.yaml and the CLI)
 #   bash cluster/images.sh --list        print every image the chart gets, one per line
 #
 #   helm install tracing-demo charts/tracing-demo -n tracing-demo --create-namespace \
@@ -15,7 +16,7 @@
 # What is built:
 #  1. the Node 24 base (deploy/base-image.sh), once: skipped when the image exists;
 #  2. the project images (deploy/images.sh: the services and the CLI, content tags recorded in
-#     .local/deploy/images.env, the one place the tags live; --set-flags reads it), skipped when
+#     .local/deploy/images.env, the one place their names and tags live; --set-flags reads it), skipped when
 #     the hash of what their builds read is the one their images carry (label io.tracing-demo.inputs);
 #  3. a Debian bookworm minbase (mmdebstrap), once, the base of the PostgreSQL and RabbitMQ
 #     stand-ins;
@@ -33,10 +34,10 @@
 # in 35-60 s as one stream, 80-150 s one archive each).
 #
 # Build logs: .local/cluster/images/logs/. Set TRACING_DEMO_CLUSTER_DIR like for up.sh.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR/.. source=tools/versions.env
 source "$REPO_ROOT/tools/versions.env"
 
@@ -66,7 +67,7 @@ declare -A VALUES_KEY=(
 STANDINS=(otelcol jaeger prometheus postgres rabbitmq)
 DEBIAN_IMAGE=tracing-demo.local/debian:bookworm
 
-log() { cluster_log "images: $*"; }
+images_log() { log "images: $*"; }
 
 # Project images from images.env: "values-key podman-name:tag" (podman names them localhost/…).
 project_images() {
@@ -76,8 +77,8 @@ project_images() {
 
 case "${1:-}" in
   --set-flags)
-    [ -s "$IMAGES_ENV" ] || cluster_die "no $IMAGES_ENV: run 'bash cluster/images.sh' first"
-    awk '{printf "%s--set %s.image.tag=%s", (NR > 1 ? " " : ""), $1, $3} END {print ""}' "$IMAGES_ENV"
+    [ -s "$IMAGES_ENV" ] || die "no $IMAGES_ENV: run 'bash cluster/images.sh' first"
+    awk '{printf "%s--set %s.image.repository=localhost/%s --set %s.image.tag=%s", (NR > 1 ? " " : ""), $1, $2, $1, $3} END {print ""}' "$IMAGES_ENV"
     exit 0
     ;;
   --list)
@@ -86,13 +87,13 @@ case "${1:-}" in
     exit 0
     ;;
   "") ;;
-  *) cluster_die "usage: bash cluster/images.sh [--set-flags | --list]" ;;
+  *) die "usage: bash cluster/images.sh [--set-flags | --list]" ;;
 esac
 
 START=$SECONDS
-[ "$(id -u)" = 0 ] || cluster_die "cluster/images.sh needs root (podman's image store, mmdebstrap, containerd)"
+[ "$(id -u)" = 0 ] || die "cluster/images.sh needs root (podman's image store, mmdebstrap, containerd)"
 for tool in podman mmdebstrap python3 sha256sum; do
-  command -v "$tool" >/dev/null || cluster_die "missing $tool (apt-get install $tool)"
+  command -v "$tool" >/dev/null || die "missing $tool (apt-get install $tool)"
 done
 mkdir -p "$LOG_DIR"
 WORK="$(mktemp -d)"
@@ -113,19 +114,19 @@ logged() {
   shift
   if ! "$@" >"$LOG_DIR/$name.log" 2>&1; then
     tail -n 30 "$LOG_DIR/$name.log" >&2
-    cluster_die "$name failed (whole log: $LOG_DIR/$name.log)"
+    die "$name failed (whole log: $LOG_DIR/$name.log)"
   fi
 }
 
 # ---------------------------------------------------------------- 1. the Node base
 
 node_bin="$REPO_ROOT/node_modules/node/bin/node"
-[ -x "$node_bin" ] || cluster_die "no Node binary at $node_bin (the node devDependency): run 'make deps' first"
+[ -x "$node_bin" ] || die "no Node binary at $node_bin (the node devDependency): run 'make deps' first"
 NODE_IMAGE="localhost/tracing-demo/node:$("$node_bin" --version | sed 's/^v//')-bookworm-slim"
 if image_exists "$NODE_IMAGE"; then
-  log "Node base $NODE_IMAGE exists"
+  images_log "Node base $NODE_IMAGE exists"
 else
-  log "building the Node base $NODE_IMAGE (deploy/base-image.sh: mmdebstrap, ~1 min)"
+  images_log "building the Node base $NODE_IMAGE (deploy/base-image.sh: mmdebstrap, ~1 min)"
   logged node-base env CONTAINER_ENGINE="${PODMAN[*]}" bash "$REPO_ROOT/deploy/base-image.sh" "$NODE_IMAGE"
 fi
 
@@ -133,7 +134,7 @@ fi
 
 # What their builds read: the context services/Dockerfile and packages/cli/Dockerfile get
 # (.dockerignore's allow-list, less what it excludes), the Dockerfiles, the build script and
-# service list, the base image and the build flags.
+# service manifest (in services/), the base image and the build flags.
 project_inputs() {
   (
     cd "$REPO_ROOT"
@@ -141,7 +142,7 @@ project_inputs() {
       image_id "$NODE_IMAGE"
       printf '%s\n' "${BUILD_FLAGS[@]}"
       find package.json package-lock.json tsconfig.base.json .dockerignore services/Dockerfile \
-        packages/cli/Dockerfile deploy/images.sh deploy/lib.sh deploy/services.txt packages services \
+        packages/cli/Dockerfile deploy/images.sh deploy/lib.sh scripts/lib.sh packages services \
         \( -name node_modules -o -name dist -o -name test \) -prune -o \
         -type f ! -name '*.md' ! -name '*.tsbuildinfo' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
     } | sha256sum | cut -c1-24
@@ -157,20 +158,20 @@ else
   done < <(project_images)
 fi
 if [ "$current" = 1 ]; then
-  log "project images unchanged ($(wc -l <"$IMAGES_ENV") images, inputs $inputs)"
+  images_log "project images unchanged ($(wc -l <"$IMAGES_ENV") images, inputs $inputs)"
 else
-  log "building the project images (deploy/images.sh; services and CLI, inputs $inputs)"
+  images_log "building the project images (deploy/images.sh; services and CLI, inputs $inputs)"
   logged project-images env CONTAINER_ENGINE="${PODMAN[*]}" NODE_IMAGE="$NODE_IMAGE" \
     IMAGE_BUILD_FLAGS="${BUILD_FLAGS[*]} --label $INPUTS_LABEL=$inputs" bash "$REPO_ROOT/deploy/images.sh"
-  log "built $(awk '{printf "%s:%s ", $2, $3}' "$IMAGES_ENV")"
+  images_log "built $(awk '{printf "%s:%s ", $2, $3}' "$IMAGES_ENV")"
 fi
 
 # ---------------------------------------------------------------- 3. the Debian base
 
 if image_exists "$DEBIAN_IMAGE"; then
-  log "Debian base $DEBIAN_IMAGE exists"
+  images_log "Debian base $DEBIAN_IMAGE exists"
 else
-  log "building the Debian base $DEBIAN_IMAGE (mmdebstrap bookworm minbase)"
+  images_log "building the Debian base $DEBIAN_IMAGE (mmdebstrap bookworm minbase)"
   # As deploy/base-image.sh: no docs, man pages or locales (dpkg.cfg.d keeps excluding them for
   # the packages the Containerfiles install), Debian's default mirror with updates and security.
   logged debian-base mmdebstrap --variant=minbase --format=tar --quiet \
@@ -187,7 +188,7 @@ fi
 # ---------------------------------------------------------------- 4. the stand-ins
 
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
-[ -s "$CA_BUNDLE" ] || cluster_die "no CA bundle at $CA_BUNDLE (apt-get install ca-certificates)"
+[ -s "$CA_BUNDLE" ] || die "no CA bundle at $CA_BUNDLE (apt-get install ca-certificates)"
 
 for name in "${STANDINS[@]}"; do
   image="${STANDIN[$name]}"
@@ -206,10 +207,10 @@ for name in "${STANDINS[@]}"; do
       ;;
   esac
   if [ "$(image_inputs "$image")" = "$inputs" ]; then
-    log "$image unchanged"
+    images_log "$image unchanged"
     continue
   fi
-  log "building $image"
+  images_log "building $image"
   ctx="$WORK/$name"
   cp -r "$src" "$ctx"
   case "$name" in
@@ -226,14 +227,13 @@ done
 
 # ---------------------------------------------------------------- cluster/values.yaml agrees
 
-# Each stand-in's repository and tag as cluster/values.yaml names them, the project images'
-# repositories as images.env names them (their tags come with --set-flags), and imagePullPolicy
-# Never everywhere. Arguments: "values-key repository tag|-" triples.
+# Each stand-in's repository and tag as cluster/values.yaml names them, and imagePullPolicy Never
+# everywhere (the project images' names and tags come with --set-flags). Arguments: "values-key
+# repository tag" triples.
 check_args=()
 for name in "${STANDINS[@]}"; do
   check_args+=("${VALUES_KEY[$name]}" "${STANDIN[$name]%:*}" "${STANDIN[$name]##*:}")
 done
-while read -r key image; do check_args+=("$key" "${image%:*}" -); done < <(project_images)
 python3 - "$CLUSTER_SRC_DIR/values.yaml" "${check_args[@]}" <<'EOF' ||
 import sys, yaml
 values = yaml.safe_load(open(sys.argv[1]))
@@ -248,7 +248,7 @@ for key, repository, tag in zip(args[0::3], args[1::3], args[2::3]):
     image = node.get("image") or {}
     if image.get("repository") != repository:
         bad.append(f"{key}.image.repository is {image.get('repository')!r}, the image is {repository!r}")
-    if tag != "-" and str(image.get("tag")) != tag:
+    if str(image.get("tag")) != tag:
         bad.append(f"{key}.image.tag is {image.get('tag')!r}, the image is tagged {tag!r}")
     if image.get("pullPolicy") != "Never":
         bad.append(f"{key}.image.pullPolicy is not Never")
@@ -256,7 +256,7 @@ for line in bad:
     print(f"[cluster] cluster/values.yaml: {line}", file=sys.stderr)
 sys.exit(1 if bad else 0)
 EOF
-  cluster_die "cluster/values.yaml and cluster/images.sh disagree (above): fix one of them"
+  die "cluster/values.yaml and cluster/images.sh disagree (above): fix one of them"
 
 # ---------------------------------------------------------------- import into containerd
 
@@ -266,7 +266,7 @@ while read -r _ image; do ALL+=("$image"); done < <(project_images)
 
 CTRD_SOCK="$CLUSTER_DIR/containerd/containerd.sock"
 if ! { [ -S "$CTRD_SOCK" ] && component_running containerd; }; then
-  log "no node cluster running (no containerd at $CTRD_SOCK): built only, nothing imported;" \
+  images_log "no node cluster running (no containerd at $CTRD_SOCK): built only, nothing imported;" \
     "after 'CLUSTER_COMPONENTS=node make cluster-up' run this again ($((SECONDS - START))s)"
   exit 0
 fi
@@ -281,19 +281,19 @@ declare -A IDS=()
 for image in "${ALL[@]}"; do
   IDS[$image]="$(image_id "$image")"
   if grep -qxF "$image ${IDS[$image]}" <<<"$present"; then
-    log "$image is in containerd already"
+    images_log "$image is in containerd already"
   else
     missing+=("$image")
   fi
 done
 if [ "${#missing[@]}" -gt 0 ]; then
-  log "importing ${#missing[@]} images into containerd (one docker-archive stream)"
+  images_log "importing ${#missing[@]} images into containerd (one docker-archive stream)"
   t0=$SECONDS
   podman save --quiet --multi-image-archive --format docker-archive "${missing[@]}" |
     ctr_ images import - >/dev/null
   for image in "${missing[@]}"; do
     ctr_ images label "$image" "$ID_LABEL=${IDS[$image]}" >/dev/null
   done
-  log "imported ${#missing[@]} images in $((SECONDS - t0))s"
+  images_log "imported ${#missing[@]} images in $((SECONDS - t0))s"
 fi
-log "done in $((SECONDS - START))s: ${#ALL[@]} images in containerd (${#missing[@]} imported now)"
+images_log "done in $((SECONDS - START))s: ${#ALL[@]} images in containerd (${#missing[@]} imported now)"

@@ -1,10 +1,10 @@
 # shellcheck shell=bash
-# Shared by cluster/up.sh, cluster/down.sh and cluster/status.sh: the local Kubernetes test
-# cluster (a test harness, not a product feature; see cluster/README.md). Source it.
+# Shared by the cluster/*.sh scripts: the local Kubernetes test cluster (a test harness, not a
+# product feature; see cluster/README.md). Source it after scripts/lib.sh (strict mode,
+# REPO_ROOT, log, die).
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
 CLUSTER_SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$CLUSTER_SRC_DIR/.." && pwd)"
 
 # Everything the cluster writes lives below this one directory (certs, kubeconfigs, etcd data,
 # logs, pid files); cluster/down.sh removes it.
@@ -37,17 +37,11 @@ LOGS="$CLUSTER_DIR/logs"
 RUN="$CLUSTER_DIR/run"
 KUBECONFIG_ADMIN="$CLUSTER_DIR/kubeconfig"
 
-cluster_log() { printf '[cluster] %s\n' "$*" >&2; }
-cluster_die() {
-  printf '[cluster] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-
 # Path of a program built by `make cluster-tools` (tools/which.sh), or die saying how to build it.
 cluster_tool() {
   local p
   if ! p="$(bash "$REPO_ROOT/tools/which.sh" "$1" 2>/dev/null)"; then
-    cluster_die "$1 is not built: run 'make cluster-tools' (= bash tools/build.sh cluster; cold: see cluster/README.md)"
+    die "$1 is not built: run 'make cluster-tools' (= bash tools/build.sh cluster; cold: see cluster/README.md)"
   fi
   echo "$p"
 }
@@ -70,12 +64,12 @@ cluster_components() {
     apiserver) c="etcd kube-apiserver" ;;
     control-plane) c="etcd kube-apiserver kube-controller-manager kube-scheduler" ;;
     node) c="etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy" ;;
-    *) cluster_die "CLUSTER_COMPONENTS must be 'apiserver', 'control-plane' or 'node', not '$CLUSTER_COMPONENTS'" ;;
+    *) die "CLUSTER_COMPONENTS must be 'apiserver', 'control-plane' or 'node', not '$CLUSTER_COMPONENTS'" ;;
   esac
   case "$CLUSTER_NETWORK_POLICY" in
     none) ;;
     kube-router) [ "$CLUSTER_COMPONENTS" != node ] || c="$c kube-router" ;;
-    *) cluster_die "CLUSTER_NETWORK_POLICY must be 'none' or 'kube-router', not '$CLUSTER_NETWORK_POLICY'" ;;
+    *) die "CLUSTER_NETWORK_POLICY must be 'none' or 'kube-router', not '$CLUSTER_NETWORK_POLICY'" ;;
   esac
   echo "$c"
 }

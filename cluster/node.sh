@@ -23,7 +23,7 @@ image() {
 }
 
 # --- the pause image: a static pause built here.
-cluster_log "building the pause image $PAUSE_IMAGE (gcc -static + podman)"
+log "building the pause image $PAUSE_IMAGE (gcc -static + podman)"
 img="$CLUSTER_DIR/images/pause"
 mkdir -p "$img"
 cat >"$img/pause.c" <<'EOF'
@@ -86,7 +86,7 @@ cat >"$CNI_DIR/10-tracing-demo.conflist" <<EOF
   {"type": "loopback"}
 ]}
 EOF
-cluster_log "starting containerd ($CTRD_SOCK)"
+log "starting containerd ($CTRD_SOCK)"
 start containerd "$BIN_containerd" --config "$CTRD/config.toml"
 ctr_() { ctr --address "$CTRD_SOCK" --namespace k8s.io "$@"; }
 wait_ready containerd 60 ctr_ version
@@ -119,7 +119,7 @@ imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 makeIPTablesUtilChains: false
 EOF
-cluster_log "starting kubelet (node $NODE_NAME at $NODE_IP)"
+log "starting kubelet (node $NODE_NAME at $NODE_IP)"
 start kubelet "$BIN_kubelet" --config "$CLUSTER_DIR/kubelet/config.yaml" \
   --kubeconfig "$CLUSTER_DIR/kubelet.kubeconfig" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" \
   --root-dir "$CLUSTER_DIR/kubelet/root" --cert-dir "$CLUSTER_DIR/kubelet/pki" --v=1
@@ -145,7 +145,7 @@ metricsBindAddress: 127.0.0.1:10249
 oomScoreAdj: 0
 conntrack: {maxPerCore: 0}
 EOF
-cluster_log "starting kube-proxy (iptables)"
+log "starting kube-proxy (iptables)"
 start kube-proxy "$BIN_kube_proxy" --config "$CLUSTER_DIR/kube-proxy.yaml" --v=1
 wait_ready kube-proxy 60 curl -fsS --max-time 5 http://127.0.0.1:10256/healthz
 
@@ -157,7 +157,7 @@ if [ "$CLUSTER_NETWORK_POLICY" = kube-router ]; then
   chmod 0600 "$PKI/kube-router.key"
   kubeconfig "$CLUSTER_DIR/kube-router.kubeconfig" kube-router
   KUBECONFIG="$KUBECONFIG_ADMIN" "$(cluster_tool kubectl)" apply -f "$CLUSTER_SRC_DIR/kube-router.yaml" >/dev/null
-  cluster_log "starting kube-router (NetworkPolicy controller only)"
+  log "starting kube-router (NetworkPolicy controller only)"
   start kube-router "$BIN_kube_router" --kubeconfig "$CLUSTER_DIR/kube-router.kubeconfig" \
     --hostname-override "$NODE_NAME" --run-firewall=true --run-router=false --run-service-proxy=false \
     --service-cluster-ip-range "$SERVICE_CIDR" --health-port 20244 --metrics-port 0 --v=1
@@ -166,7 +166,7 @@ fi
 
 # --- CoreDNS as the cluster's DNS (Service 10.96.0.10), like kubeadm's, with the local image.
 DNS_IP="${KUBERNETES_SVC_IP%.*}.10"
-cluster_log "deploying CoreDNS ($DNS_IP)"
+log "deploying CoreDNS ($DNS_IP)"
 sed -e "s|@IMAGE@|$COREDNS_IMAGE|" -e "s|@DNS_IP@|$DNS_IP|" "$CLUSTER_SRC_DIR/coredns.yaml" >"$CLUSTER_DIR/coredns.yaml"
 KUBECONFIG="$KUBECONFIG_ADMIN" "$(cluster_tool kubectl)" apply -f "$CLUSTER_DIR/coredns.yaml" >/dev/null
 coredns_ready() {
@@ -175,7 +175,7 @@ coredns_ready() {
 }
 t0=$SECONDS
 until coredns_ready >/dev/null 2>&1; do
-  [ $((SECONDS - t0)) -lt 120 ] || cluster_die "CoreDNS is not ready after 120s (kubectl -n kube-system describe pods -l k8s-app=kube-dns)"
+  [ $((SECONDS - t0)) -lt 120 ] || die "CoreDNS is not ready after 120s (kubectl -n kube-system describe pods -l k8s-app=kube-dns)"
   sleep 1
 done
-cluster_log "CoreDNS ready ($((SECONDS - t0))s)"
+log "CoreDNS ready ($((SECONDS - t0))s)"

@@ -7,10 +7,10 @@
 # ${TRACING_DEMO_CLUSTER_DIR:-/tmp/tracing-demo-cluster}; `make cluster-down` stops everything
 # and removes it. Prints `export KUBECONFIG=…` at the end. Idempotent: a running cluster is
 # left as it is.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 START=$SECONDS
 components="$(cluster_components)" # a plain assignment: set -e stops on a bad CLUSTER_* value
@@ -21,7 +21,7 @@ read -r -a COMPONENTS <<<"$components"
 NODE_MODE=0
 [ "$CLUSTER_COMPONENTS" = node ] && NODE_MODE=1
 if [ "$NODE_MODE" = 1 ]; then
-  [ "$(id -u)" = 0 ] || cluster_die "CLUSTER_COMPONENTS=node needs root (network namespace, containerd, kubelet)"
+  [ "$(id -u)" = 0 ] || die "CLUSTER_COMPONENTS=node needs root (network namespace, containerd, kubelet)"
   # Debian's containerd (1.6), runc and CNI plugins; podman and gcc build the pause image.
   missing=()
   command -v containerd >/dev/null || missing+=(containerd)
@@ -35,9 +35,9 @@ if [ "$NODE_MODE" = 1 ]; then
   # kube-router (CLUSTER_NETWORK_POLICY=kube-router) keeps its pod and namespace sets in ipsets.
   if [ "$CLUSTER_NETWORK_POLICY" = kube-router ]; then command -v ipset >/dev/null || missing+=(ipset); fi
   if [ "${#missing[@]}" -gt 0 ]; then
-    cluster_log "installing Debian packages: ${missing[*]}"
+    log "installing Debian packages: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-      cluster_die "apt-get install ${missing[*]} failed (run 'apt-get update' first?)"
+      die "apt-get install ${missing[*]} failed (run 'apt-get update' first?)"
   fi
 fi
 if [ "$NODE_MODE" = 1 ]; then
@@ -48,25 +48,25 @@ for c in "${COMPONENTS[@]}"; do
   if [ "$c" = containerd ]; then BIN_containerd="$(command -v containerd)"; continue; fi
   declare "BIN_${c//-/_}=$(cluster_tool "$c")"
 done
-command -v openssl >/dev/null || cluster_die "openssl is needed for the certificates (apt-get install openssl)"
-command -v curl >/dev/null || cluster_die "curl is needed for the health checks (apt-get install curl)"
+command -v openssl >/dev/null || die "openssl is needed for the certificates (apt-get install openssl)"
+command -v curl >/dev/null || die "curl is needed for the health checks (apt-get install curl)"
 
 if [ -d "$CLUSTER_DIR" ]; then
   [ -f "$CLUSTER_DIR/$MARKER" ] ||
-    cluster_die "$CLUSTER_DIR exists and is not a tracing-demo cluster dir; set TRACING_DEMO_CLUSTER_DIR or remove it"
+    die "$CLUSTER_DIR exists and is not a tracing-demo cluster dir; set TRACING_DEMO_CLUSTER_DIR or remove it"
   running=() stopped=()
   for c in "${COMPONENTS[@]}"; do
     if component_running "$c"; then running+=("$c"); else stopped+=("$c"); fi
   done
   if [ "${#stopped[@]}" -eq 0 ]; then
-    cluster_log "already up (${running[*]}); KUBECONFIG=$KUBECONFIG_ADMIN"
+    log "already up (${running[*]}); KUBECONFIG=$KUBECONFIG_ADMIN"
     echo "export KUBECONFIG=$KUBECONFIG_ADMIN"
     exit 0
   fi
   if [ "${#running[@]}" -gt 0 ]; then
-    cluster_die "half up (running: ${running[*]}; not running: ${stopped[*]}): run 'make cluster-down' first"
+    die "half up (running: ${running[*]}; not running: ${stopped[*]}): run 'make cluster-down' first"
   fi
-  cluster_log "removing the stale state of a cluster that is no longer running: $CLUSTER_DIR"
+  log "removing the stale state of a cluster that is no longer running: $CLUSTER_DIR"
   bash "$CLUSTER_SRC_DIR/down.sh" >/dev/null 2>&1 || true
 fi
 
@@ -74,9 +74,9 @@ fi
 # (nsenter --net only: unlike `ip netns exec` it keeps /sys, so the kubelet sees the cgroups).
 if [ "$NODE_MODE" = 1 ] && [ "${_CLUSTER_IN_NETNS:-}" != 1 ]; then
   if ip netns list | grep -qw "$CLUSTER_NETNS"; then
-    cluster_die "network namespace $CLUSTER_NETNS exists already (another cluster? 'make cluster-down', or CLUSTER_NETNS=...)"
+    die "network namespace $CLUSTER_NETNS exists already (another cluster? 'make cluster-down', or CLUSTER_NETNS=...)"
   fi
-  cluster_log "network namespace $CLUSTER_NETNS: node address $NODE_IP, pods $POD_CIDR"
+  log "network namespace $CLUSTER_NETNS: node address $NODE_IP, pods $POD_CIDR"
   ip netns add "$CLUSTER_NETNS"
   ns() { ip -n "$CLUSTER_NETNS" "$@"; }
   ns link set lo up
@@ -92,7 +92,7 @@ fi
 
 for port in "$ETCD_PORT" "$ETCD_PEER_PORT" "$APISERVER_PORT" "$KCM_PORT" "$SCHEDULER_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    cluster_die "port 127.0.0.1:$port is in use (CLUSTER_*_PORT variables move the cluster's ports)"
+    die "port 127.0.0.1:$port is in use (CLUSTER_*_PORT variables move the cluster's ports)"
   fi
 done
 
@@ -129,7 +129,7 @@ cert() {
   rm -f "$PKI/$name.csr" "$PKI/$name.ext"
 }
 
-cluster_log "certificates and kubeconfigs in $CLUSTER_DIR"
+log "certificates and kubeconfigs in $CLUSTER_DIR"
 ec_key "$PKI/ca.key"
 openssl req -x509 -new -key "$PKI/ca.key" -subj "/CN=tracing-demo-cluster-ca" -days 30 -sha256 \
   -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
@@ -215,13 +215,13 @@ start() {
     fi
     sleep 0.1
   done
-  cluster_die "$name did not start (no pid after 5s)"
+  die "$name did not start (no pid after 5s)"
 }
 
 on_failure() {
   local rc=$?
   [ "$rc" -eq 0 ] && return
-  cluster_log "cluster-up failed; stopping what it started (logs were in $LOGS, kept in ${CLUSTER_DIR}.failed-logs)"
+  log "cluster-up failed; stopping what it started (logs were in $LOGS, kept in ${CLUSTER_DIR}.failed-logs)"
   rm -rf "${CLUSTER_DIR}.failed-logs"
   cp -r "$LOGS" "${CLUSTER_DIR}.failed-logs" 2>/dev/null || true
   bash "$CLUSTER_SRC_DIR/down.sh" >/dev/null 2>&1 || true
@@ -236,18 +236,18 @@ wait_ready() {
   shift 2
   until "$@" >/dev/null 2>&1; do
     if ! component_running "$name"; then
-      cluster_log "$name exited; the end of $LOGS/$name.log:"
+      log "$name exited; the end of $LOGS/$name.log:"
       tail -n 25 "$LOGS/$name.log" >&2 || true
-      cluster_die "$name did not start"
+      die "$name did not start"
     fi
     if [ $((SECONDS - t0)) -ge "$timeout" ]; then
-      cluster_log "$name is not ready after ${timeout}s; the end of $LOGS/$name.log:"
+      log "$name is not ready after ${timeout}s; the end of $LOGS/$name.log:"
       tail -n 25 "$LOGS/$name.log" >&2 || true
-      cluster_die "$name did not become ready"
+      die "$name did not become ready"
     fi
     sleep 0.5
   done
-  cluster_log "$name ready ($((SECONDS - t0))s)"
+  log "$name ready ($((SECONDS - t0))s)"
 }
 
 https_ok() { curl -fsS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$1"; }
@@ -255,7 +255,7 @@ https_ok() { curl -fsS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.cr
 local_healthz() { curl -fsSk --max-time 5 "https://127.0.0.1:$1/healthz"; }
 
 ETCD_URL="http://127.0.0.1:$ETCD_PORT"
-cluster_log "starting etcd on $ETCD_URL"
+log "starting etcd on $ETCD_URL"
 # --unsafe-no-fsync: throwaway test state on a shared 2-core machine; durability is not wanted.
 start etcd "$BIN_etcd" --name tracing-demo --data-dir "$CLUSTER_DIR/etcd" \
   --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
@@ -266,7 +266,7 @@ start etcd "$BIN_etcd" --name tracing-demo --data-dir "$CLUSTER_DIR/etcd" \
 wait_ready etcd 60 curl -fsS --max-time 5 "$ETCD_URL/health"
 
 API="https://127.0.0.1:$APISERVER_PORT"
-cluster_log "starting kube-apiserver on $API"
+log "starting kube-apiserver on $API"
 # On loopback the `kubernetes` Service can have no endpoints (127.0.0.0/8 is refused in
 # Endpoints): --endpoint-reconciler-type none, instead of an error in the log every 10 s.
 if [ "$NODE_MODE" = 1 ]; then
@@ -296,7 +296,7 @@ start kube-apiserver "$BIN_kube_apiserver" \
 wait_ready kube-apiserver 180 https_ok "$API/readyz"
 
 if [ "$CLUSTER_COMPONENTS" != apiserver ]; then
-  cluster_log "starting kube-controller-manager and kube-scheduler"
+  log "starting kube-controller-manager and kube-scheduler"
   start kube-controller-manager "$BIN_kube_controller_manager" \
     --kubeconfig "$CLUSTER_DIR/kube-controller-manager.kubeconfig" \
     --authentication-kubeconfig "$CLUSTER_DIR/kube-controller-manager.kubeconfig" \
@@ -322,7 +322,7 @@ if [ "$NODE_MODE" = 1 ]; then
 fi
 
 trap - EXIT
-cluster_log "up in $((SECONDS - START))s: ${COMPONENTS[*]} (state and logs: $CLUSTER_DIR)"
+log "up in $((SECONDS - START))s: ${COMPONENTS[*]} (state and logs: $CLUSTER_DIR)"
 cat >&2 <<EOF
 [cluster]   export KUBECONFIG=$KUBECONFIG_ADMIN
 [cluster]   \$(tools/which.sh kubectl) get --raw /readyz?verbose   # kubectl: make cluster-tools

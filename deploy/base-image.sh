@@ -10,16 +10,16 @@
 # behaves the same on either. Node is the binary of the `node` devDependency (the version
 # the tests run), npm the release that Node version ships with. Needs root (or user
 # namespaces for mmdebstrap's unshare mode), mmdebstrap, and docker or podman.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The npm bundled with Node 24.9.0; moves with the `node` devDependency.
 NPM_VERSION=11.6.0
 
 node_bin="$REPO_ROOT/node_modules/node/bin/node"
-[ -x "$node_bin" ] || deploy_die "no Node binary at $node_bin: run 'make deps' first"
+[ -x "$node_bin" ] || die "no Node binary at $node_bin: run 'make deps' first"
 node_version="$("$node_bin" --version)"
 node_version="${node_version#v}"
 image="${1:-localhost/tracing-demo/node:$node_version-bookworm-slim}"
@@ -28,10 +28,10 @@ require_tools "deploy/base-image.sh" "${ENGINE[0]}" mmdebstrap
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-deploy_log "npm $NPM_VERSION from the npm registry"
+log "npm $NPM_VERSION from the npm registry"
 (cd "$work" && npm pack --silent "npm@$NPM_VERSION" >/dev/null)
 
-deploy_log "Debian bookworm minbase + node $node_version + npm $NPM_VERSION -> $image"
+log "Debian bookworm minbase + node $node_version + npm $NPM_VERSION -> $image"
 # Docs, man pages and locales are what "slim" leaves out; apt lists go with mmdebstrap's cleanup.
 # No mirror argument: mmdebstrap's default Debian mirror, plus the updates and security suites.
 # shellcheck disable=SC2016 # "$1" in a hook is the root directory, expanded by mmdebstrap's shell
@@ -52,5 +52,5 @@ mmdebstrap --variant=minbase --format=tar --quiet \
   --change "ENV NODE_VERSION=$node_version" \
   --change 'CMD ["node"]' \
   "$work/rootfs.tar" "$image" >/dev/null
-deploy_log "built $image"
+log "built $image"
 echo "$image"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make dev`: `tilt up` (the Tiltfile) on the kind cluster, created first when missing.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_tools "make dev" docker kind kubectl helm tilt
 ensure_cluster

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # `make down`: delete the kind cluster of `make up` / `make dev`, and everything in it.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_tools "make down" docker kind
 if cluster_exists; then
   kind delete cluster --name "$CLUSTER_NAME"
 else
-  deploy_log "no kind cluster named $CLUSTER_NAME: nothing to delete"
+  log "no kind cluster named $CLUSTER_NAME: nothing to delete"
 fi

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# `make images`: every service image from services/Dockerfile (the list: deploy/services.txt) and
+# `make images`: every service image from services/Dockerfile (the list: services/services.yaml) and
 # the CLI image of `helm test` from packages/cli/Dockerfile, each tagged by its content; the tags
 # go to .local/deploy/images.env for `make up`.
 #
 #   NODE_IMAGE=…         another Node 24 base (deploy/base-image.sh makes one without a registry)
 #   CONTAINER_ENGINE=…   another builder, e.g. "podman --runtime runc"
 #   IMAGE_BUILD_FLAGS=…  extra build flags, e.g. "--ulimit nofile=20000:20000"
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_tools "make images" "${ENGINE[0]}"
 
@@ -28,7 +28,7 @@ trap 'rm -f "$recorded"' EXIT
 build() {
   local key="$1" image="$2" dockerfile="$3" id tag
   shift 3
-  deploy_log "building $image"
+  log "building $image"
   "${ENGINE[@]}" build "${common[@]}" "$@" --file "$REPO_ROOT/$dockerfile" --tag "$image:dev" "$REPO_ROOT"
   # A tag per content: `make up` after a change rolls out exactly the images that changed,
   # and an unchanged image keeps its tag, so its pods are left alone.
@@ -47,16 +47,17 @@ untag_older() {
   local image="$1" keep="$2" old
   for old in $("${ENGINE[@]}" images --format '{{.Tag}}' "$image"); do
     [[ $old == dev-* && $old != "$keep" ]] || continue
-    "${ENGINE[@]}" rmi "$image:$old" >/dev/null || deploy_log "kept $image:$old (still in use)"
+    "${ENGINE[@]}" rmi "$image:$old" >/dev/null || log "kept $image:$old (still in use)"
   done
 }
 
+service_list="$(services)"
 while read -r service port; do
   build "services.$service" "$IMAGE_PREFIX/$service" services/Dockerfile \
     --build-arg "SERVICE=$service" --build-arg "PORT=$port"
-done < <(services)
+done <<<"$service_list"
 build tests.verify "$IMAGE_PREFIX/cli" packages/cli/Dockerfile
 
 mv "$recorded" "$IMAGES_ENV"
 trap - EXIT
-deploy_log "built: $(awk '{printf "%s:%s ", $2, $3}' "$IMAGES_ENV")"
+log "built: $(awk '{printf "%s:%s ", $2, $3}' "$IMAGES_ENV")"

@@ -1,9 +1,8 @@
 # shellcheck shell=bash
-# Shared by the deploy/*.sh scripts (the kind flow behind `make up/down/dev/images`).
-# Source it; it defines variables and functions only.
+# Shared by the deploy/*.sh scripts (the kind flow behind `make up/down/dev/images`). Source it
+# after scripts/lib.sh (strict mode, REPO_ROOT, log, die); it defines variables and functions only.
 
 DEPLOY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$DEPLOY_DIR/.." && pwd)"
 
 CLUSTER_NAME="${CLUSTER_NAME:-tracing-demo}"
 RELEASE="${RELEASE:-tracing-demo}"
@@ -15,14 +14,19 @@ NODE_IMAGE="${NODE_IMAGE:-}"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 IMAGES_ENV="$REPO_ROOT/.local/deploy/images.env"
 
-deploy_log() { printf '[deploy] %s\n' "$*" >&2; }
-deploy_die() {
-  printf '[deploy] ERROR: %s\n' "$*" >&2
-  exit 1
+# "name port" of every service, in start order, from services/services.yaml (the one manifest,
+# which the chart and the Tiltfile read too). Call it as `list="$(services)"`, so a failure stops
+# the script.
+services() {
+  local node="$REPO_ROOT/node_modules/.bin/node"
+  [ -x "$node" ] || die "no Node at $node (it reads services/services.yaml): run 'make deps' first"
+  (cd "$REPO_ROOT" && "$node" --input-type=module -e '
+    import { readFileSync } from "node:fs";
+    import { parse } from "yaml";
+    const { services } = parse(readFileSync("services/services.yaml", "utf8"));
+    for (const [name, spec] of Object.entries(services)) console.log(name, spec.port);
+  ')
 }
-
-# "name port" for every service image, from deploy/services.txt (the Tiltfile reads it too).
-services() { grep -vE '^\s*(#|$)' "$DEPLOY_DIR/services.txt"; }
 
 # One line per missing tool: what it is for and how to get it.
 install_hint() {
@@ -94,9 +98,9 @@ cluster_exists() { kind get clusters 2>/dev/null | grep -qx "$CLUSTER_NAME"; }
 # Create the kind cluster unless it is already there (make up and make dev share it).
 ensure_cluster() {
   if cluster_exists; then
-    deploy_log "kind cluster $CLUSTER_NAME exists"
+    log "kind cluster $CLUSTER_NAME exists"
   else
-    deploy_log "creating kind cluster $CLUSTER_NAME"
+    log "creating kind cluster $CLUSTER_NAME"
     kind create cluster --name "$CLUSTER_NAME" --config "$DEPLOY_DIR/kind-config.yaml" --wait 120s
   fi
 }

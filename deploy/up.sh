@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # `make up`: the kind cluster (deploy/kind-config.yaml), every service image built and loaded
 # into it, and the chart installed with deploy/dev-values.yaml; then where everything is.
-set -euo pipefail
-
+# shellcheck source=../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_tools "make up" docker kind kubectl helm
 CHART="$REPO_ROOT/charts/tracing-demo"
-[ -f "$CHART/Chart.yaml" ] || deploy_die "no chart at $CHART"
+[ -f "$CHART/Chart.yaml" ] || die "no chart at $CHART"
 helm="$(tool_bin helm)"
 
 ensure_cluster
@@ -16,12 +16,12 @@ bash "$DEPLOY_DIR/images.sh"
 
 image_flags=()
 while read -r key image tag; do
-  deploy_log "loading $image:$tag into kind cluster $CLUSTER_NAME"
+  log "loading $image:$tag into kind cluster $CLUSTER_NAME"
   kind load docker-image --name "$CLUSTER_NAME" "$image:$tag"
   image_flags+=(--set "$key.image.repository=$image" --set "$key.image.tag=$tag")
 done <"$IMAGES_ENV"
 
-deploy_log "helm upgrade --install $RELEASE (namespace $NAMESPACE)"
+log "helm upgrade --install $RELEASE (namespace $NAMESPACE)"
 "$helm" upgrade --install "$RELEASE" "$CHART" \
   --kube-context "kind-$CLUSTER_NAME" --namespace "$NAMESPACE" --create-namespace \
   --values "$DEPLOY_DIR/dev-values.yaml" "${image_flags[@]}" \

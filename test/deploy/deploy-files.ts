@@ -1,39 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { repoPath } from '@tracing-demo/testkit';
+import { loadManifest } from '@tracing-demo/platform';
 
-/** The deploy files (services/Dockerfile, deploy/services.txt), parsed for the tests that check them. */
+/** The service images and services/Dockerfile, parsed for the tests that check them. */
 
 export interface ServiceImage {
   name: string;
   port: number;
 }
 
-/** deploy/services.txt: the service images and the port each one listens on. */
+/** The service images, by name, and the port each one listens on: services/services.yaml. */
 export function serviceImages(): ServiceImage[] {
-  return readFileSync(repoPath('deploy/services.txt'), 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [name, port] = line.split(/\s+/);
-      return { name: name as string, port: Number(port) };
-    });
-}
-
-/** Every folder in services/ that is a workspace. */
-export function serviceFolders(): string[] {
-  return readdirSync(repoPath('services'), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .filter((entry) => readdirSync(repoPath('services', entry.name)).includes('package.json'))
-    .map((entry) => entry.name);
-}
-
-/** The port a service listens on when PORT is unset, from its src/config.ts. */
-export function defaultPort(service: string): number {
-  const config = readFileSync(repoPath('services', service, 'src', 'config.ts'), 'utf8');
-  const match = /serverConfigFromEnv\(env, (\d+)\)/.exec(config);
-  if (!match) throw new Error(`no serverConfigFromEnv(env, <port>) in services/${service}`);
-  return Number(match[1]);
+  return loadManifest()
+    .services.map(({ name, port }) => ({ name, port }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 export interface Instruction {
