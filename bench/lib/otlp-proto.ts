@@ -12,6 +12,7 @@
  * fastify's `request` span, which packages/telemetry no longer makes.)
  */
 import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
+import { type SpanKind, spanKindNumber } from '@tracing-demo/otlp';
 
 // ---- protobuf wire format --------------------------------------------------------------------
 
@@ -63,12 +64,11 @@ const keyValue = (field: number, name: string, value: Value) =>
 
 // ---- the order trace -------------------------------------------------------------------------
 
-type Kind = 1 | 2 | 3 | 4 | 5;
 interface SpanShape {
   service: string;
   scope: string;
   name: string;
-  kind: Kind;
+  kind: SpanKind;
   /** Index of the parent in the trace's span list; undefined for the root. */
   parent?: number;
   /** Start offset and duration as fractions of the trace's duration. */
@@ -159,7 +159,7 @@ function orderTrace(): SpanShape[] {
       service: G,
       scope: SCOPES.fastify,
       name: 'POST /api/orders',
-      kind: 2,
+      kind: 'SERVER',
       at: [0, 1],
       attributes: server('/api/orders', user),
       failsOnError: true,
@@ -168,7 +168,7 @@ function orderTrace(): SpanShape[] {
       service: G,
       scope: SCOPES.undici,
       name: 'POST',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 0,
       at: [0.03, 0.9],
       attributes: client('/orders', ports.order),
@@ -177,7 +177,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: SCOPES.fastify,
       name: 'POST /orders',
-      kind: 2,
+      kind: 'SERVER',
       parent: 1,
       at: [0.05, 0.85],
       attributes: server('/orders', user),
@@ -187,7 +187,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: O,
       name: 'processOrder',
-      kind: 1,
+      kind: 'INTERNAL',
       parent: 2,
       at: [0.08, 0.75],
       attributes: {
@@ -202,7 +202,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: O,
       name: 'validateInventory',
-      kind: 1,
+      kind: 'INTERNAL',
       parent: 3,
       at: [0.09, 0.01],
       attributes: { 'order.item_count': 2 },
@@ -211,7 +211,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: O,
       name: 'calculateShipping',
-      kind: 1,
+      kind: 'INTERNAL',
       parent: 3,
       at: [0.1, 0.01],
       attributes: { 'order.shipping': 5.99 },
@@ -220,7 +220,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: O,
       name: 'processPayment',
-      kind: 1,
+      kind: 'INTERNAL',
       parent: 3,
       at: [0.11, 0.4],
       attributes: { ...order, 'payment.method': 'card', 'payment.amount': 60.96 },
@@ -230,7 +230,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: SCOPES.undici,
       name: 'POST',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 6,
       at: [0.12, 0.38],
       attributes: client('/charges', ports.payment),
@@ -239,7 +239,7 @@ function orderTrace(): SpanShape[] {
       service: P,
       scope: SCOPES.fastify,
       name: 'POST /charges',
-      kind: 2,
+      kind: 'SERVER',
       parent: 7,
       at: [0.13, 0.35],
       attributes: server('/charges'),
@@ -249,7 +249,7 @@ function orderTrace(): SpanShape[] {
       service: P,
       scope: P,
       name: 'chargePayment',
-      kind: 1,
+      kind: 'INTERNAL',
       parent: 8,
       at: [0.16, 0.29],
       attributes: {
@@ -266,7 +266,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:BEGIN tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 3,
       at: [0.57, 0.02],
       attributes: pg('BEGIN'),
@@ -275,7 +275,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 3,
       at: [0.6, 0.06],
       attributes: pg(INSERT_ORDER),
@@ -284,7 +284,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 3,
       at: [0.67, 0.03],
       attributes: pg(
@@ -295,7 +295,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:COMMIT tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 3,
       at: [0.71, 0.02],
       attributes: pg('COMMIT'),
@@ -304,7 +304,7 @@ function orderTrace(): SpanShape[] {
       service: O,
       scope: SCOPES.amqp,
       name: 'publish orders',
-      kind: 4,
+      kind: 'PRODUCER',
       parent: 3,
       at: [0.9, 0.05],
       attributes: amqp({}),
@@ -313,7 +313,7 @@ function orderTrace(): SpanShape[] {
       service: W,
       scope: SCOPES.amqp,
       name: 'fulfillment.order-created process',
-      kind: 5,
+      kind: 'CONSUMER',
       parent: 14,
       at: [0.93, 0.06],
       attributes: amqp({ 'messaging.operation': 'process' }),
@@ -322,7 +322,7 @@ function orderTrace(): SpanShape[] {
       service: W,
       scope: W,
       name: 'fulfillOrder',
-      kind: 1,
+      kind: 'INTERNAL',
       parent: 15,
       at: [0.935, 0.05],
       attributes: {
@@ -336,7 +336,7 @@ function orderTrace(): SpanShape[] {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:BEGIN tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 16,
       at: [0.942, 0.004],
       attributes: pg('BEGIN'),
@@ -345,7 +345,7 @@ function orderTrace(): SpanShape[] {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 16,
       at: [0.947, 0.008],
       attributes: pg(
@@ -356,7 +356,7 @@ function orderTrace(): SpanShape[] {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 16,
       at: [0.956, 0.008],
       attributes: pg(
@@ -367,7 +367,7 @@ function orderTrace(): SpanShape[] {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 16,
       at: [0.965, 0.008],
       attributes: pg(
@@ -378,7 +378,7 @@ function orderTrace(): SpanShape[] {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:UPDATE tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 16,
       at: [0.974, 0.008],
       attributes: pg("UPDATE orders SET status = 'fulfilled' WHERE id = $1"),
@@ -387,7 +387,7 @@ function orderTrace(): SpanShape[] {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:COMMIT tracing_demo',
-      kind: 3,
+      kind: 'CLIENT',
       parent: 16,
       at: [0.983, 0.004],
       attributes: pg('COMMIT'),
@@ -453,7 +453,12 @@ function encodeSpan(
     lengthDelimited(2, spanIds[index] as Buffer),
   ];
   if (shape.parent !== undefined) parts.push(lengthDelimited(4, spanIds[shape.parent] as Buffer));
-  parts.push(string(5, shape.name), uint(6, shape.kind), fixed64(7, start), fixed64(8, end));
+  parts.push(
+    string(5, shape.name),
+    uint(6, spanKindNumber(shape.kind)),
+    fixed64(7, start),
+    fixed64(8, end),
+  );
   const attributes = { ...shape.attributes };
   if (failed && 'http.response.status_code' in attributes) {
     attributes['http.response.status_code'] = 502;
