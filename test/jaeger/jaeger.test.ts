@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type OtlpTraceDocument, spansFromOtlp } from '@tracing-demo/otlp';
 import {
   type JaegerProcess,
   repoPath,
@@ -22,38 +23,13 @@ const run = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), 'tracing-demo-jaeger-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** OTLP JSON as /api/v3/traces answers it: hex ids, several traces flattened into one list. */
-interface V3Answer {
-  result?: {
-    resourceSpans?: {
-      resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-      scopeSpans?: {
-        spans?: {
-          traceId: string;
-          spanId: string;
-          parentSpanId?: string;
-          name: string;
-          status?: { code?: number; message?: string };
-        }[];
-      }[];
-    }[];
-  };
-}
-
-/** The answer's spans with their service, or undefined for a 404 (nothing found). */
+/** The spans of an api/v3 answer (several traces flattened into one list), undefined for a 404. */
 async function v3(jaeger: JaegerProcess, path: string) {
   const response = await fetch(`${jaeger.url}${path}`);
   if (response.status === 404) return undefined;
   if (response.status !== 200)
     throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  const answer = (await response.json()) as V3Answer;
-  return (answer.result?.resourceSpans ?? []).flatMap((resource) => {
-    const service = resource.resource?.attributes?.find((a) => a.key === 'service.name')?.value
-      .stringValue;
-    return (resource.scopeSpans ?? []).flatMap((scope) =>
-      (scope.spans ?? []).map((span) => ({ ...span, service })),
-    );
-  });
+  return spansFromOtlp((await response.json()) as OtlpTraceDocument);
 }
 
 const traceById = (jaeger: JaegerProcess, traceId: string) =>
@@ -135,10 +111,10 @@ describe('Jaeger from jaeger/jaeger.yaml with badger (the default storage)', () 
     }));
     const stored = spans.map((s) => ({
       spanId: s.spanId,
-      parentSpanId: s.parentSpanId || undefined,
+      parentSpanId: s.parentSpanId,
       service: s.service,
       name: s.name,
-      error: s.status?.code === 2,
+      error: s.status.code === 'ERROR',
     }));
     const bySpanId = (a: { spanId: string }, b: { spanId: string }) =>
       a.spanId.localeCompare(b.spanId);
