@@ -1,15 +1,16 @@
 {{/*
-Helpers shared by every component. Component-scoped helpers take a dict:
+Helpers shared by every component. Every helper of the chart is named
+tracing-demo.<component>.<thing>; component-scoped ones take a dict:
   (dict "context" $ "component" "jaeger")
 */}}
 
 {{/* The chart's name, or nameOverride. */}}
-{{- define "tracing-demo.name" -}}
+{{- define "tracing-demo.chart.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{/* Prefix of every resource name: <release>-<chart>, or the release name when it already contains the chart name. */}}
-{{- define "tracing-demo.fullname" -}}
+{{- define "tracing-demo.chart.fullname" -}}
 {{- if .Values.fullnameOverride }}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
@@ -23,18 +24,18 @@ Helpers shared by every component. Component-scoped helpers take a dict:
 {{- end }}
 
 {{/* Name of a component's objects: <fullname>-<component>, at most 63 characters. */}}
-{{- define "tracing-demo.componentName" -}}
-{{- printf "%s-%s" (include "tracing-demo.fullname" .context) .component | trunc 63 | trimSuffix "-" }}
+{{- define "tracing-demo.component.name" -}}
+{{- printf "%s-%s" (include "tracing-demo.chart.fullname" .context) .component | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{/* The helm.sh/chart label: <chart>-<version>. */}}
-{{- define "tracing-demo.chart" -}}
+{{- define "tracing-demo.chart.label" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{/* Labels that select a component's pods; they never change across upgrades (selectors are immutable). */}}
-{{- define "tracing-demo.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "tracing-demo.name" .context }}
+{{- define "tracing-demo.component.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "tracing-demo.chart.name" .context }}
 app.kubernetes.io/instance: {{ .context.Release.Name }}
 {{- with .component }}
 app.kubernetes.io/component: {{ . }}
@@ -42,16 +43,16 @@ app.kubernetes.io/component: {{ . }}
 {{- end }}
 
 {{/* Every label of a component's objects: the selector labels plus version and chart, which change on upgrade. */}}
-{{- define "tracing-demo.labels" -}}
-helm.sh/chart: {{ include "tracing-demo.chart" .context }}
-{{ include "tracing-demo.selectorLabels" . }}
+{{- define "tracing-demo.component.labels" -}}
+helm.sh/chart: {{ include "tracing-demo.chart.label" .context }}
+{{ include "tracing-demo.component.selectorLabels" . }}
 app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .context.Release.Service }}
 app.kubernetes.io/part-of: tracing-demo
 {{- end }}
 
 {{/* An image reference: [global.imageRegistry/]repository:tag, the tag defaulting to the chart's appVersion. (dict "context" $ "image" .image) */}}
-{{- define "tracing-demo.image" -}}
+{{- define "tracing-demo.pod.image" -}}
 {{- $registry := .context.Values.global.imageRegistry | trimSuffix "/" }}
 {{- $repository := .image.repository }}
 {{- if $registry }}{{ $repository = printf "%s/%s" $registry $repository }}{{ end }}
@@ -59,12 +60,12 @@ app.kubernetes.io/part-of: tracing-demo
 {{- end }}
 
 {{/* An image's pull policy, defaulting to global.imagePullPolicy. (dict "context" $ "image" .image) */}}
-{{- define "tracing-demo.imagePullPolicy" -}}
+{{- define "tracing-demo.pod.imagePullPolicy" -}}
 {{- .image.pullPolicy | default .context.Values.global.imagePullPolicy }}
 {{- end }}
 
 {{/* Pod-level security for Pod Security "restricted": non-root, RuntimeDefault seccomp. (dict "context" $ "podSecurityContext" .podSecurityContext) */}}
-{{- define "tracing-demo.podSecurityContext" -}}
+{{- define "tracing-demo.pod.securityContext" -}}
 runAsNonRoot: true
 runAsUser: {{ .podSecurityContext.runAsUser }}
 runAsGroup: {{ .podSecurityContext.runAsGroup }}
@@ -75,7 +76,7 @@ seccompProfile:
 {{- end }}
 
 {{/* Container-level security for Pod Security "restricted": no privilege escalation, no capabilities, read-only root filesystem. */}}
-{{- define "tracing-demo.containerSecurityContext" -}}
+{{- define "tracing-demo.pod.containerSecurityContext" -}}
 allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 runAsNonRoot: true
@@ -87,7 +88,7 @@ seccompProfile:
 {{- end }}
 
 {{/* Pod spec fields every pod shares: pull secrets, scheduling, no service links. */}}
-{{- define "tracing-demo.podDefaults" -}}
+{{- define "tracing-demo.pod.defaults" -}}
 enableServiceLinks: false
 {{- with .Values.global.imagePullSecrets }}
 imagePullSecrets:
@@ -105,14 +106,14 @@ tolerations:
 
 {{/* A volume that is a PersistentVolumeClaim template when persistence is on (StatefulSets), else nothing: the caller adds an emptyDir. (dict "context" $ "name" "data" "persistence" .persistence) */}}
 {{/* A StatefulSet's claims: the release-wide retention policy and one claim template. (dict "context" $ "name" "data" "persistence" $x.persistence) */}}
-{{- define "tracing-demo.volumeClaims" -}}
+{{- define "tracing-demo.statefulSet.volumeClaims" -}}
 persistentVolumeClaimRetentionPolicy:
   {{- toYaml .context.Values.global.persistentVolumeClaimRetentionPolicy | nindent 2 }}
 volumeClaimTemplates:
-  {{- include "tracing-demo.volumeClaimTemplate" . | nindent 2 }}
+  {{- include "tracing-demo.statefulSet.volumeClaimTemplate" . | nindent 2 }}
 {{- end }}
 
-{{- define "tracing-demo.volumeClaimTemplate" -}}
+{{- define "tracing-demo.statefulSet.volumeClaimTemplate" -}}
 - apiVersion: v1
   kind: PersistentVolumeClaim
   metadata:
@@ -128,19 +129,8 @@ volumeClaimTemplates:
         storage: {{ .persistence.size }}
 {{- end }}
 
-{{/* Mebibytes in a memory quantity (Mi, Gi, M, G); fails with the value's name otherwise. (dict "quantity" "512Mi" "name" "collector.resources.limits.memory") */}}
-{{- define "tracing-demo.mebibytes" -}}
-{{- $q := toString .quantity }}
-{{- if hasSuffix "Gi" $q }}{{ mul (trimSuffix "Gi" $q | atoi) 1024 }}
-{{- else if hasSuffix "Mi" $q }}{{ trimSuffix "Mi" $q | atoi }}
-{{- else if hasSuffix "G" $q }}{{ div (mul (trimSuffix "G" $q | atoi) 1000000000) 1048576 }}
-{{- else if hasSuffix "M" $q }}{{ div (mul (trimSuffix "M" $q | atoi) 1000000) 1048576 }}
-{{- else }}{{ fail (printf "%s must be a memory quantity in Mi, Gi, M or G (got %q): the collector's memory_limiter is derived from it" .name $q) }}
-{{- end }}
-{{- end }}
-
 {{/* The port of a URL: explicit, else 443 for https and 80 for http. */}}
-{{- define "tracing-demo.urlPort" -}}
+{{- define "tracing-demo.url.port" -}}
 {{- $url := urlParse . }}
 {{- $hostPort := splitList ":" $url.host }}
 {{- if gt (len $hostPort) 1 }}{{ last $hostPort }}
@@ -150,9 +140,9 @@ volumeClaimTemplates:
 {{- end }}
 
 {{/* Where the services send OTLP/HTTP: the chart's collector, or collector.external.otlpHttpEndpoint. */}}
-{{- define "tracing-demo.collectorEndpoint" -}}
+{{- define "tracing-demo.collector.endpoint" -}}
 {{- if .Values.collector.enabled }}
-{{- printf "http://%s:4318" (include "tracing-demo.componentName" (dict "context" . "component" "collector")) }}
+{{- printf "http://%s:4318" (include "tracing-demo.component.name" (dict "context" . "component" "collector")) }}
 {{- else }}
 {{- required "collector.external.otlpHttpEndpoint is required when collector.enabled is false" .Values.collector.external.otlpHttpEndpoint }}
 {{- end }}
@@ -172,7 +162,7 @@ volumeClaimTemplates:
 {{/* Where the collector exports traces (OTLP/HTTP): the release's store, or traces.external.otlpHttpEndpoint. */}}
 {{- define "tracing-demo.traces.otlpEndpoint" -}}
 {{- if .Values.traces.enabled }}
-{{- printf "http://%s:4318" (include "tracing-demo.componentName" (dict "context" . "component" .Values.traces.backend)) }}
+{{- printf "http://%s:4318" (include "tracing-demo.component.name" (dict "context" . "component" .Values.traces.backend)) }}
 {{- else }}
 {{- required "traces.external.otlpHttpEndpoint is required when traces.enabled is false and the collector is deployed (the collector exports the sampled traces there)" .Values.traces.external.otlpHttpEndpoint }}
 {{- end }}
@@ -186,16 +176,16 @@ volumeClaimTemplates:
 {{/* The trace store's query API (Grafana's TRACES_URL, helm test): the release's store, or traces.external.queryUrl. */}}
 {{- define "tracing-demo.traces.queryUrl" -}}
 {{- if .Values.traces.enabled }}
-{{- printf "http://%s:%s" (include "tracing-demo.componentName" (dict "context" . "component" .Values.traces.backend)) (include "tracing-demo.traces.queryPort" .) }}
+{{- printf "http://%s:%s" (include "tracing-demo.component.name" (dict "context" . "component" .Values.traces.backend)) (include "tracing-demo.traces.queryPort" .) }}
 {{- else }}
 {{- required "traces.external.queryUrl is required when traces.enabled is false and Grafana is deployed (its trace data source queries it)" .Values.traces.external.queryUrl }}
 {{- end }}
 {{- end }}
 
 {{/* Prometheus' HTTP API (Grafana): the chart's Prometheus, or prometheus.external.url. */}}
-{{- define "tracing-demo.prometheusUrl" -}}
+{{- define "tracing-demo.prometheus.url" -}}
 {{- if .Values.prometheus.enabled }}
-{{- printf "http://%s:9090" (include "tracing-demo.componentName" (dict "context" . "component" "prometheus")) }}
+{{- printf "http://%s:9090" (include "tracing-demo.component.name" (dict "context" . "component" "prometheus")) }}
 {{- else }}
 {{- required "prometheus.external.url is required when prometheus.enabled is false and grafana.enabled is true" .Values.prometheus.external.url }}
 {{- end }}
@@ -204,25 +194,25 @@ volumeClaimTemplates:
 {{/* The Prometheus Jaeger's SPM reads span metrics from: the release's, or prometheus.external.url. */}}
 {{- define "tracing-demo.jaeger.prometheusUrl" -}}
 {{- if .Values.prometheus.enabled }}
-{{- printf "http://%s:9090" (include "tracing-demo.componentName" (dict "context" . "component" "prometheus")) }}
+{{- printf "http://%s:9090" (include "tracing-demo.component.name" (dict "context" . "component" "prometheus")) }}
 {{- else }}
 {{- required "jaeger.spm.enabled needs a Prometheus holding the collector's span metrics: keep prometheus.enabled, set prometheus.external.url, or set jaeger.spm.enabled=false" .Values.prometheus.external.url }}
 {{- end }}
 {{- end }}
 
 {{/* The gateway's in-cluster URL (loadgen, helm test). */}}
-{{- define "tracing-demo.gatewayUrl" -}}
+{{- define "tracing-demo.services.gatewayUrl" -}}
 {{- $gateway := include "tracing-demo.services.gateway" . }}
-{{- printf "http://%s:%s" (include "tracing-demo.componentName" (dict "context" . "component" $gateway)) (include "tracing-demo.services.port" (dict "context" . "name" $gateway)) }}
+{{- printf "http://%s:%s" (include "tracing-demo.component.name" (dict "context" . "component" $gateway)) (include "tracing-demo.services.port" (dict "context" . "name" $gateway)) }}
 {{- end }}
 
 {{/* The collector component that runs the sampling pipeline and exports to the trace store. */}}
-{{- define "tracing-demo.samplingCollector" -}}
+{{- define "tracing-demo.collector.samplingComponent" -}}
 {{- if .Values.collector.twoTier.enabled }}collector-sampler{{ else }}collector{{ end }}
 {{- end }}
 
 {{/* A Secret value generated once and kept across upgrades: the value already in the cluster (lookup), else a new one; base64-encoded. (dict "context" $ "secret" "<name>" "key" "<key>" "generate" "ed25519"|"password") */}}
-{{- define "tracing-demo.keptSecretValue" -}}
+{{- define "tracing-demo.secret.keptValue" -}}
 {{- $existing := lookup "v1" "Secret" .context.Release.Namespace .secret | default dict }}
 {{- $data := dig "data" dict $existing }}
 {{- if and (hasKey $data .key) (index $data .key) }}
@@ -235,11 +225,11 @@ volumeClaimTemplates:
 {{- end }}
 
 {{/* SYNTHETIC_TOKEN from the synthetic-traffic token's Secret (the gateway, loadgen, helm test). */}}
-{{- define "tracing-demo.syntheticTokenEnv" -}}
+{{- define "tracing-demo.traceContext.syntheticTokenEnv" -}}
 {{- $t := .Values.traceContext.syntheticToken }}
 - name: SYNTHETIC_TOKEN
   valueFrom:
     secretKeyRef:
-      name: {{ $t.existingSecret | default (include "tracing-demo.componentName" (dict "context" . "component" "synthetic-token")) }}
+      name: {{ $t.existingSecret | default (include "tracing-demo.component.name" (dict "context" . "component" "synthetic-token")) }}
       key: {{ $t.existingSecretKey }}
 {{- end }}

@@ -6,8 +6,8 @@ list, so a policy is a column of includes.
 */}}
 
 {{/* A peer selecting the pods of one or more of the release's components. (dict "context" $ "components" (list "tempo")) */}}
-{{- define "tracing-demo.podPeer" -}}
-{{- $labels := include "tracing-demo.selectorLabels" (dict "context" .context) | fromYaml }}
+{{- define "tracing-demo.networkPolicy.podPeer" -}}
+{{- $labels := include "tracing-demo.component.selectorLabels" (dict "context" .context) | fromYaml }}
 {{- $selector := dict "matchLabels" $labels }}
 {{- if eq (len .components) 1 }}
 {{- $_ := set $labels "app.kubernetes.io/component" (first .components) }}
@@ -18,7 +18,7 @@ list, so a policy is a column of includes.
 {{- end }}
 
 {{/* TCP ports as a NetworkPolicy `ports` list, in JSON (fromJsonArray it). (list 4317 4318) */}}
-{{- define "tracing-demo.tcpPorts" -}}
+{{- define "tracing-demo.networkPolicy.tcpPorts" -}}
 {{- $ports := list }}
 {{- range . }}
 {{- $ports = append $ports (dict "protocol" "TCP" "port" (int .)) }}
@@ -27,41 +27,41 @@ list, so a policy is a column of includes.
 {{- end }}
 
 {{/* An ingress rule from the pods of some of the release's components and extra peers, on some ports; nothing when there is no peer. (dict "context" $ "components" (list …) "extra" (list …) "ports" (list …)) */}}
-{{- define "tracing-demo.podIngress" -}}
+{{- define "tracing-demo.networkPolicy.podIngress" -}}
 {{- $from := list }}
 {{- if .components }}
-{{- $from = append $from (include "tracing-demo.podPeer" (dict "context" .context "components" .components) | fromYaml) }}
+{{- $from = append $from (include "tracing-demo.networkPolicy.podPeer" (dict "context" .context "components" .components) | fromYaml) }}
 {{- end }}
 {{- $from = concat $from (.extra | default list) }}
 {{- if $from }}
-{{- toYaml (list (dict "from" $from "ports" (include "tracing-demo.tcpPorts" .ports | fromJsonArray))) }}
+{{- toYaml (list (dict "from" $from "ports" (include "tracing-demo.networkPolicy.tcpPorts" .ports | fromJsonArray))) }}
 {{- end }}
 {{- end }}
 
 {{/* An ingress rule from anywhere on some ports. (list 3000) */}}
-{{- define "tracing-demo.openIngress" -}}
-{{- toYaml (list (dict "ports" (include "tracing-demo.tcpPorts" . | fromJsonArray))) }}
+{{- define "tracing-demo.networkPolicy.openIngress" -}}
+{{- toYaml (list (dict "ports" (include "tracing-demo.networkPolicy.tcpPorts" . | fromJsonArray))) }}
 {{- end }}
 
 {{/* An egress rule to the pods of one of the release's components on some ports. (dict "context" $ "component" "prometheus" "ports" (list 9090)) */}}
-{{- define "tracing-demo.podEgress" -}}
-{{- $to := list (include "tracing-demo.podPeer" (dict "context" .context "components" (list .component)) | fromYaml) }}
-{{- toYaml (list (dict "to" $to "ports" (include "tracing-demo.tcpPorts" .ports | fromJsonArray))) }}
+{{- define "tracing-demo.networkPolicy.podEgress" -}}
+{{- $to := list (include "tracing-demo.networkPolicy.podPeer" (dict "context" .context "components" (list .component)) | fromYaml) }}
+{{- toYaml (list (dict "to" $to "ports" (include "tracing-demo.networkPolicy.tcpPorts" .ports | fromJsonArray))) }}
 {{- end }}
 
 {{/* An egress rule to anything outside the release on some ports (an external database, object storage). (list 5432) */}}
-{{- define "tracing-demo.portEgress" -}}
-{{- toYaml (list (dict "ports" (include "tracing-demo.tcpPorts" . | fromJsonArray))) }}
+{{- define "tracing-demo.networkPolicy.portEgress" -}}
+{{- toYaml (list (dict "ports" (include "tracing-demo.networkPolicy.tcpPorts" . | fromJsonArray))) }}
 {{- end }}
 
 {{/* An egress rule to whatever serves a URL outside the release: any destination, the URL's port only. */}}
-{{- define "tracing-demo.urlEgress" -}}
-{{- include "tracing-demo.portEgress" (list (include "tracing-demo.urlPort" .)) }}
+{{- define "tracing-demo.networkPolicy.urlEgress" -}}
+{{- include "tracing-demo.networkPolicy.portEgress" (list (include "tracing-demo.url.port" .)) }}
 {{- end }}
 
 {{/* An egress rule to the Kubernetes API (networkPolicy.kubeApi). */}}
-{{- define "tracing-demo.kubeApiEgress" -}}
-{{- $rule := dict "ports" (include "tracing-demo.tcpPorts" .Values.networkPolicy.kubeApi.ports | fromJsonArray) }}
+{{- define "tracing-demo.networkPolicy.kubeApiEgress" -}}
+{{- $rule := dict "ports" (include "tracing-demo.networkPolicy.tcpPorts" .Values.networkPolicy.kubeApi.ports | fromJsonArray) }}
 {{- with .Values.networkPolicy.kubeApi.to }}
 {{- $_ := set $rule "to" . }}
 {{- end }}
@@ -69,28 +69,28 @@ list, so a policy is a column of includes.
 {{- end }}
 
 {{/* Egress of a service or loadgen to the collector: its pods, or the external endpoint's port. */}}
-{{- define "tracing-demo.collectorEgress" -}}
+{{- define "tracing-demo.networkPolicy.collectorEgress" -}}
 {{- if .Values.collector.enabled }}
-{{- include "tracing-demo.podEgress" (dict "context" . "component" "collector" "ports" (list 4317 4318)) }}
+{{- include "tracing-demo.networkPolicy.podEgress" (dict "context" . "component" "collector" "ports" (list 4317 4318)) }}
 {{- else }}
-{{- include "tracing-demo.urlEgress" .Values.collector.external.otlpHttpEndpoint }}
+{{- include "tracing-demo.networkPolicy.urlEgress" .Values.collector.external.otlpHttpEndpoint }}
 {{- end }}
 {{- end }}
 
 {{/* Egress of the sampling collector to the trace store's OTLP receivers: the release's store, or the external endpoint's port. */}}
 {{- define "tracing-demo.traces.otlpEgress" -}}
 {{- if .Values.traces.enabled }}
-{{- include "tracing-demo.podEgress" (dict "context" . "component" .Values.traces.backend "ports" (list 4317 4318)) }}
+{{- include "tracing-demo.networkPolicy.podEgress" (dict "context" . "component" .Values.traces.backend "ports" (list 4317 4318)) }}
 {{- else }}
-{{- include "tracing-demo.urlEgress" .Values.traces.external.otlpHttpEndpoint }}
+{{- include "tracing-demo.networkPolicy.urlEgress" .Values.traces.external.otlpHttpEndpoint }}
 {{- end }}
 {{- end }}
 
 {{/* Egress to the trace store's query API (Grafana, helm test). */}}
 {{- define "tracing-demo.traces.queryEgress" -}}
 {{- if .Values.traces.enabled }}
-{{- include "tracing-demo.podEgress" (dict "context" . "component" .Values.traces.backend "ports" (list (include "tracing-demo.traces.queryPort" .))) }}
+{{- include "tracing-demo.networkPolicy.podEgress" (dict "context" . "component" .Values.traces.backend "ports" (list (include "tracing-demo.traces.queryPort" .))) }}
 {{- else }}
-{{- include "tracing-demo.urlEgress" .Values.traces.external.queryUrl }}
+{{- include "tracing-demo.networkPolicy.urlEgress" .Values.traces.external.queryUrl }}
 {{- end }}
 {{- end }}

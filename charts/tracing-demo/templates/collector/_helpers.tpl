@@ -8,7 +8,7 @@ The collector's memory settings from its container's memory limit (dict "resourc
   limit (bench/README.md, collector-capacity).
 */}}
 {{- define "tracing-demo.collector.memoryEnv" -}}
-{{- $limit := include "tracing-demo.mebibytes" (dict "quantity" (dig "limits" "memory" "" .resources | required (printf "%s.limits.memory is required: the collector's memory_limiter is derived from it" .name)) "name" (printf "%s.limits.memory" .name)) | int }}
+{{- $limit := include "tracing-demo.collector.mebibytes" (dict "quantity" (dig "limits" "memory" "" .resources | required (printf "%s.limits.memory is required: the collector's memory_limiter is derived from it" .name)) "name" (printf "%s.limits.memory" .name)) | int }}
 {{- $limitMiB := div (mul $limit 80) 100 }}
 {{- $spikeMiB := div $limitMiB 5 }}
 - name: OTELCOL_MEMORY_LIMIT_MIB
@@ -59,7 +59,7 @@ The collector's memory settings from its container's memory limit (dict "resourc
 
 {{/* Name of the ClusterRole (cluster-scoped: the namespace keeps two releases of the same name apart). */}}
 {{- define "tracing-demo.collector.clusterRoleName" -}}
-{{- printf "%s-%s" .Release.Namespace (include "tracing-demo.componentName" (dict "context" . "component" "collector")) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-%s" .Release.Namespace (include "tracing-demo.component.name" (dict "context" . "component" "collector")) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{/* The collector's health_check probes (extension on :13133). */}}
@@ -83,4 +83,15 @@ readinessProbe:
     port: health
   periodSeconds: 5
   timeoutSeconds: 2
+{{- end }}
+
+{{/* Mebibytes in a memory quantity (Mi, Gi, M, G); fails with the value's name otherwise. (dict "quantity" "512Mi" "name" "collector.resources.limits.memory") */}}
+{{- define "tracing-demo.collector.mebibytes" -}}
+{{- $q := toString .quantity }}
+{{- if hasSuffix "Gi" $q }}{{ mul (trimSuffix "Gi" $q | atoi) 1024 }}
+{{- else if hasSuffix "Mi" $q }}{{ trimSuffix "Mi" $q | atoi }}
+{{- else if hasSuffix "G" $q }}{{ div (mul (trimSuffix "G" $q | atoi) 1000000000) 1048576 }}
+{{- else if hasSuffix "M" $q }}{{ div (mul (trimSuffix "M" $q | atoi) 1000000) 1048576 }}
+{{- else }}{{ fail (printf "%s must be a memory quantity in Mi, Gi, M or G (got %q): the collector's memory_limiter is derived from it" .name $q) }}
+{{- end }}
 {{- end }}

@@ -5,10 +5,10 @@
 - name: DATABASE_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ $pg.existingSecret | default (include "tracing-demo.componentName" (dict "context" . "component" "postgresql")) }}
+      name: {{ $pg.existingSecret | default (include "tracing-demo.component.name" (dict "context" . "component" "postgresql")) }}
       key: password
 - name: DATABASE_URL
-  value: {{ printf "postgres://%s:$(DATABASE_PASSWORD)@%s:5432/%s" $pg.username (include "tracing-demo.componentName" (dict "context" . "component" "postgresql")) $pg.database | quote }}
+  value: {{ printf "postgres://%s:$(DATABASE_PASSWORD)@%s:5432/%s" $pg.username (include "tracing-demo.component.name" (dict "context" . "component" "postgresql")) $pg.database | quote }}
 {{- else if $pg.external.existingSecret }}
 - name: DATABASE_URL
   valueFrom:

@@ -2,8 +2,8 @@
 {{- define "tracing-demo.prometheus.scrapeTargets" -}}
 {{- $ns := .Release.Namespace }}
 {{- $c := .Values.collector }}
-{{- $front := printf "%s.%s.svc" (include "tracing-demo.componentName" (dict "context" . "component" "collector-headless")) $ns }}
-{{- $samplers := printf "%s.%s.svc" (include "tracing-demo.componentName" (dict "context" . "component" "collector-sampler")) $ns }}
+{{- $front := printf "%s.%s.svc" (include "tracing-demo.component.name" (dict "context" . "component" "collector-headless")) $ns }}
+{{- $samplers := printf "%s.%s.svc" (include "tracing-demo.component.name" (dict "context" . "component" "collector-sampler")) $ns }}
 {{- if $c.enabled }}
 otel-collector-span-metrics:
   dns_sd_configs:
@@ -28,7 +28,7 @@ otel-collector: null
 tempo:
   static_configs:
     - targets:
-        - {{ printf "%s:3200" (include "tracing-demo.componentName" (dict "context" . "component" "tempo")) }}
+        - {{ printf "%s:3200" (include "tracing-demo.component.name" (dict "context" . "component" "tempo")) }}
 {{- else }}
 tempo: null
 {{- end }}
@@ -36,7 +36,7 @@ tempo: null
 jaeger:
   static_configs:
     - targets:
-        - {{ printf "%s:8888" (include "tracing-demo.componentName" (dict "context" . "component" "jaeger")) }}
+        - {{ printf "%s:8888" (include "tracing-demo.component.name" (dict "context" . "component" "jaeger")) }}
 {{- else }}
 jaeger: null
 {{- end }}

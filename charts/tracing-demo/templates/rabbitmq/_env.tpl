@@ -5,10 +5,10 @@
 - name: AMQP_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ $mq.existingSecret | default (include "tracing-demo.componentName" (dict "context" . "component" "rabbitmq")) }}
+      name: {{ $mq.existingSecret | default (include "tracing-demo.component.name" (dict "context" . "component" "rabbitmq")) }}
       key: password
 - name: AMQP_URL
-  value: {{ printf "amqp://%s:$(AMQP_PASSWORD)@%s:5672" $mq.username (include "tracing-demo.componentName" (dict "context" . "component" "rabbitmq")) | quote }}
+  value: {{ printf "amqp://%s:$(AMQP_PASSWORD)@%s:5672" $mq.username (include "tracing-demo.component.name" (dict "context" . "component" "rabbitmq")) | quote }}
 {{- else if $mq.external.existingSecret }}
 - name: AMQP_URL
   valueFrom:

@@ -49,7 +49,7 @@ where the values are `services.<name>` of values.yaml completed with the default
 {{- define "tracing-demo.services.env" -}}
 {{- $ := .context }}
 {{- $spec := .spec }}
-{{- $fullName := include "tracing-demo.componentName" (dict "context" $ "component" .name) }}
+{{- $fullName := include "tracing-demo.component.name" (dict "context" $ "component" .name) }}
 {{- $defaults := $.Values.serviceDefaults }}
 - name: HOST
   value: 0.0.0.0
@@ -93,7 +93,7 @@ where the values are `services.<name>` of values.yaml completed with the default
   {{- end }}
   value: {{ join "," $attributes | quote }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
-  value: {{ include "tracing-demo.collectorEndpoint" $ | quote }}
+  value: {{ include "tracing-demo.collector.endpoint" $ | quote }}
 - name: OTEL_EXPORTER_OTLP_PROTOCOL
   value: http/protobuf
 # Every span is recorded: tail sampling in the collector decides what is kept, after span
@@ -104,7 +104,7 @@ where the values are `services.<name>` of values.yaml completed with the default
   value: {{ $defaults.bspScheduleDelayMs | quote }}
 {{- range $callee, $variable := $spec.calls }}
 - name: {{ $variable }}
-  value: {{ printf "http://%s:%s" (include "tracing-demo.componentName" (dict "context" $ "component" $callee)) (include "tracing-demo.services.port" (dict "context" $ "name" $callee)) | quote }}
+  value: {{ printf "http://%s:%s" (include "tracing-demo.component.name" (dict "context" $ "component" $callee)) (include "tracing-demo.services.port" (dict "context" $ "name" $callee)) | quote }}
 {{- end }}
 {{- if $spec.jwt }}
 - name: JWT_ISSUER
@@ -116,11 +116,11 @@ where the values are `services.<name>` of values.yaml completed with the default
 - name: JWT_SIGNING_KEY
   valueFrom:
     secretKeyRef:
-      name: {{ $.Values.jwt.existingSecret | default (include "tracing-demo.componentName" (dict "context" $ "component" "jwt")) }}
+      name: {{ $.Values.jwt.existingSecret | default (include "tracing-demo.component.name" (dict "context" $ "component" "jwt")) }}
       key: {{ $.Values.jwt.existingSecretKey }}
 {{- end }}
 {{- if $spec.syntheticToken }}
-{{- include "tracing-demo.syntheticTokenEnv" $ }}
+{{- include "tracing-demo.traceContext.syntheticTokenEnv" $ }}
 {{- end }}
 {{- if and (eq (toString $spec.exposure) "public") $.Values.traceContext.trustedNetworks }}
 - name: TRUSTED_NETWORKS
@@ -158,9 +158,9 @@ where the values are `services.<name>` of values.yaml completed with the default
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: {{ include "tracing-demo.componentName" $component }}
+  name: {{ include "tracing-demo.component.name" $component }}
   labels:
-    {{- include "tracing-demo.labels" $component | nindent 4 }}
+    {{- include "tracing-demo.component.labels" $component | nindent 4 }}
 spec:
   {{- if not $autoscaling.enabled }}
   replicas: {{ .service.replicas }}
@@ -168,21 +168,21 @@ spec:
   revisionHistoryLimit: 5
   selector:
     matchLabels:
-      {{- include "tracing-demo.selectorLabels" $component | nindent 6 }}
+      {{- include "tracing-demo.component.selectorLabels" $component | nindent 6 }}
   template:
     metadata:
       labels:
-        {{- include "tracing-demo.labels" $component | nindent 8 }}
+        {{- include "tracing-demo.component.labels" $component | nindent 8 }}
     spec:
-      {{- include "tracing-demo.podDefaults" $ | nindent 6 }}
+      {{- include "tracing-demo.pod.defaults" $ | nindent 6 }}
       automountServiceAccountToken: false
       terminationGracePeriodSeconds: {{ $.Values.serviceDefaults.terminationGracePeriodSeconds }}
       securityContext:
-        {{- include "tracing-demo.podSecurityContext" (dict "context" $ "podSecurityContext" $.Values.serviceDefaults.podSecurityContext) | nindent 8 }}
+        {{- include "tracing-demo.pod.securityContext" (dict "context" $ "podSecurityContext" $.Values.serviceDefaults.podSecurityContext) | nindent 8 }}
       containers:
         - name: {{ .name }}
-          image: {{ include "tracing-demo.image" (dict "context" $ "image" .service.image) }}
-          imagePullPolicy: {{ include "tracing-demo.imagePullPolicy" (dict "context" $ "image" .service.image) }}
+          image: {{ include "tracing-demo.pod.image" (dict "context" $ "image" .service.image) }}
+          imagePullPolicy: {{ include "tracing-demo.pod.imagePullPolicy" (dict "context" $ "image" .service.image) }}
           ports:
             - name: http
               containerPort: {{ .spec.port }}
@@ -213,7 +213,7 @@ spec:
           resources:
             {{- toYaml .service.resources | nindent 12 }}
           securityContext:
-            {{- $securityContext := include "tracing-demo.containerSecurityContext" $ | fromYaml }}
+            {{- $securityContext := include "tracing-demo.pod.containerSecurityContext" $ | fromYaml }}
             {{- $_ := set $securityContext "readOnlyRootFilesystem" $.Values.serviceDefaults.readOnlyRootFilesystem }}
             {{- toYaml $securityContext | nindent 12 }}
           volumeMounts:
@@ -232,13 +232,13 @@ spec:
 apiVersion: v1
 kind: Service
 metadata:
-  name: {{ include "tracing-demo.componentName" $component }}
+  name: {{ include "tracing-demo.component.name" $component }}
   labels:
-    {{- include "tracing-demo.labels" $component | nindent 4 }}
+    {{- include "tracing-demo.component.labels" $component | nindent 4 }}
 spec:
   type: ClusterIP
   selector:
-    {{- include "tracing-demo.selectorLabels" $component | nindent 4 }}
+    {{- include "tracing-demo.component.selectorLabels" $component | nindent 4 }}
   ports:
     - name: http
       port: {{ .spec.port }}
@@ -252,14 +252,14 @@ spec:
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
-  name: {{ include "tracing-demo.componentName" $component }}
+  name: {{ include "tracing-demo.component.name" $component }}
   labels:
-    {{- include "tracing-demo.labels" $component | nindent 4 }}
+    {{- include "tracing-demo.component.labels" $component | nindent 4 }}
 spec:
   maxUnavailable: 1
   selector:
     matchLabels:
-      {{- include "tracing-demo.selectorLabels" $component | nindent 6 }}
+      {{- include "tracing-demo.component.selectorLabels" $component | nindent 6 }}
 {{- end }}
 
 {{/* A service's HorizontalPodAutoscaler on CPU. */}}
@@ -268,14 +268,14 @@ spec:
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
-  name: {{ include "tracing-demo.componentName" $component }}
+  name: {{ include "tracing-demo.component.name" $component }}
   labels:
-    {{- include "tracing-demo.labels" $component | nindent 4 }}
+    {{- include "tracing-demo.component.labels" $component | nindent 4 }}
 spec:
   scaleTargetRef:
     apiVersion: apps/v1
     kind: Deployment
-    name: {{ include "tracing-demo.componentName" $component }}
+    name: {{ include "tracing-demo.component.name" $component }}
   minReplicas: {{ .service.autoscaling.minReplicas }}
   maxReplicas: {{ .service.autoscaling.maxReplicas }}
   metrics:
@@ -304,37 +304,37 @@ spec:
 {{- $ingress := list }}
 {{- if eq (toString .spec.exposure) "public" }}
 {{- if $.Values.networkPolicy.apiGateway.allowAll }}
-{{- $ingress = include "tracing-demo.openIngress" $ports | fromYamlArray }}
+{{- $ingress = include "tracing-demo.networkPolicy.openIngress" $ports | fromYamlArray }}
 {{- else }}
-{{- $ingress = include "tracing-demo.podIngress" (dict "context" $ "components" (append $callers "verify") "extra" $.Values.networkPolicy.apiGateway.from "ports" $ports) | fromYamlArray }}
+{{- $ingress = include "tracing-demo.networkPolicy.podIngress" (dict "context" $ "components" (append $callers "verify") "extra" $.Values.networkPolicy.apiGateway.from "ports" $ports) | fromYamlArray }}
 {{- end }}
 {{- else if ne (toString .spec.exposure) "none" }}
-{{- $ingress = include "tracing-demo.podIngress" (dict "context" $ "components" $callers "extra" (list) "ports" $ports) | fromYamlArray }}
+{{- $ingress = include "tracing-demo.networkPolicy.podIngress" (dict "context" $ "components" $callers "extra" (list) "ports" $ports) | fromYamlArray }}
 {{- end }}
-{{- $egress := include "tracing-demo.collectorEgress" $ | fromYamlArray }}
+{{- $egress := include "tracing-demo.networkPolicy.collectorEgress" $ | fromYamlArray }}
 {{- range $callee, $_ := .spec.calls }}
-{{- $egress = concat $egress (include "tracing-demo.podEgress" (dict "context" $ "component" $callee "ports" (list (include "tracing-demo.services.port" (dict "context" $ "name" $callee)))) | fromYamlArray) }}
+{{- $egress = concat $egress (include "tracing-demo.networkPolicy.podEgress" (dict "context" $ "component" $callee "ports" (list (include "tracing-demo.services.port" (dict "context" $ "name" $callee)))) | fromYamlArray) }}
 {{- end }}
 {{- range $store, $port := dict "postgresql" 5432 "rabbitmq" 5672 }}
 {{- if index $spec $store }}
 {{- $values := index $.Values $store }}
 {{- if $values.enabled }}
-{{- $egress = concat $egress (include "tracing-demo.podEgress" (dict "context" $ "component" $store "ports" (list $port)) | fromYamlArray) }}
+{{- $egress = concat $egress (include "tracing-demo.networkPolicy.podEgress" (dict "context" $ "component" $store "ports" (list $port)) | fromYamlArray) }}
 {{- else }}
-{{- $egress = concat $egress (include "tracing-demo.portEgress" (list $values.external.port) | fromYamlArray) }}
+{{- $egress = concat $egress (include "tracing-demo.networkPolicy.portEgress" (list $values.external.port) | fromYamlArray) }}
 {{- end }}
 {{- end }}
 {{- end }}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
-  name: {{ include "tracing-demo.componentName" $component }}
+  name: {{ include "tracing-demo.component.name" $component }}
   labels:
-    {{- include "tracing-demo.labels" $component | nindent 4 }}
+    {{- include "tracing-demo.component.labels" $component | nindent 4 }}
 spec:
   podSelector:
     matchLabels:
-      {{- include "tracing-demo.selectorLabels" $component | nindent 6 }}
+      {{- include "tracing-demo.component.selectorLabels" $component | nindent 6 }}
   policyTypes:
     - Ingress
     - Egress
