@@ -3,7 +3,7 @@
  * TraceStore (`tracing-demo trace` prints the same trees when a test fails).
  */
 import { renderTrace, TraceNotFoundError, type TraceStore, traceStore } from '@tracing-demo/cli';
-import type { Span } from '@tracing-demo/otlp';
+import { ancestors, type Span } from '@tracing-demo/otlp';
 import { waitFor } from '@tracing-demo/platform';
 
 export type { Span, TraceStore };
@@ -99,17 +99,6 @@ export function matches(span: Span, match: SpanMatch): boolean {
   return match.name ? match.name.test(span.name) : true;
 }
 
-/** The spans from `span`'s parent up to the root. */
-export function ancestorsOf(spans: Span[], span: Span): Span[] {
-  const byId = new Map(spans.map((s) => [s.spanId, s]));
-  const chain: Span[] = [];
-  for (let parent = span.parentSpanId && byId.get(span.parentSpanId); parent; ) {
-    chain.push(parent);
-    parent = parent.parentSpanId ? byId.get(parent.parentSpanId) : undefined;
-  }
-  return chain;
-}
-
 /**
  * Why the trace does not have a span matching `what` below a span matching `under` (undefined
  * when it does), for an assertion message that says what is missing.
@@ -118,7 +107,7 @@ export function missingEdge(spans: Span[], what: SpanMatch, under?: SpanMatch): 
   const candidates = spans.filter((span) => matches(span, what));
   if (candidates.length === 0) return `no span ${JSON.stringify(what)}`;
   if (!under) return undefined;
-  const found = candidates.some((span) => ancestorsOf(spans, span).some((a) => matches(a, under)));
+  const found = candidates.some((span) => ancestors(span, spans).some((a) => matches(a, under)));
   return found ? undefined : `${JSON.stringify(what)} is not below ${JSON.stringify(under)}`;
 }
 
