@@ -52,7 +52,7 @@ untag_older() {
 }
 
 service_list="$(services)"
-while read -r service port; do
+while read -r service port _; do
   build "services.$service" "$IMAGE_PREFIX/$service" services/Dockerfile \
     --build-arg "SERVICE=$service" --build-arg "PORT=$port"
 done <<<"$service_list"

@@ -14,7 +14,7 @@ NODE_IMAGE="${NODE_IMAGE:-}"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 IMAGES_ENV="$REPO_ROOT/.local/deploy/images.env"
 
-# "name port" of every service, in start order, from services/services.yaml (the one manifest,
+# "name port exposure" of every service, in start order, from services/services.yaml (the one manifest,
 # which the chart and the Tiltfile read too). Call it as `list="$(services)"`, so a failure stops
 # the script.
 services() {
@@ -24,7 +24,7 @@ services() {
     import { readFileSync } from "node:fs";
     import { parse } from "yaml";
     const { services } = parse(readFileSync("services/services.yaml", "utf8"));
-    for (const [name, spec] of Object.entries(services)) console.log(name, spec.port);
+    for (const [name, spec] of Object.entries(services)) console.log(name, spec.port, spec.exposure);
   ')
 }
 

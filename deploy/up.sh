@@ -27,12 +27,15 @@ log "helm upgrade --install $RELEASE (namespace $NAMESPACE)"
   --values "$DEPLOY_DIR/dev-values.yaml" "${image_flags[@]}" \
   --wait --timeout 10m
 
+# The platform's client edge: the service with `exposure: public`.
+read -r gateway gateway_port _ < <(awk '$3 == "public"' <<<"$(services)") ||
+  die "services/services.yaml has no service with exposure: public"
 forward="kubectl --context kind-$CLUSTER_NAME --namespace $NAMESPACE port-forward"
 cat <<TEXT
 
 tracing-demo is running in kind cluster $CLUSTER_NAME, namespace $NAMESPACE.
 
-  gateway   $forward service/$RELEASE-api-gateway 8080:3000
+  gateway   $forward service/$RELEASE-$gateway 8080:$gateway_port
             then: curl -s http://localhost:8080/healthz
   Grafana   $forward service/$RELEASE-grafana 3300:3000
             then: http://localhost:3300

@@ -93,7 +93,7 @@ describe('packages/cli/Dockerfile', () => {
 });
 
 describe('the images `make images` builds', () => {
-  it('are the services of services/services.yaml, each with its port (deploy/lib.sh services)', () => {
+  it('are the services of services/services.yaml, with port and exposure (deploy/lib.sh services)', () => {
     const listed = execFileSync(
       'bash',
       ['-c', 'source scripts/lib.sh && source deploy/lib.sh && services'],
@@ -101,7 +101,7 @@ describe('the images `make images` builds', () => {
     );
     expect(listed).toBe(
       loadManifest()
-        .services.map((s) => `${s.name} ${s.port}\n`)
+        .services.map((s) => `${s.name} ${s.port} ${s.exposure}\n`)
         .join(''),
     );
   });
