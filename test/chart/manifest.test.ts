@@ -159,6 +159,18 @@ describe('a service added to services/services.yaml only', () => {
     });
   });
 
+  it('takes a values block checked against the manifest: a config key it lacks fails the render', async () => {
+    const all = await render(['--set', `services.${SAMPLE}.replicas=3`], chart);
+    expect(find(all, 'Deployment', name(SAMPLE)).spec.replicas).toBe(3);
+    const error = await template(['--set', `services.${SAMPLE}.config.batchSize=5`], chart).then(
+      () => '',
+      (e: Error) => helmErrors(e.message),
+    );
+    expect(error).toContain(
+      `services.${SAMPLE}.config.batchSize has no environment variable in services/services.yaml`,
+    );
+  });
+
   it('renders only objects kubeconform accepts', async () => {
     const result = await kubeconform(rendered);
     expect(result.code, `${result.stdout}${result.stderr}`).toBe(0);
@@ -203,9 +215,12 @@ describe('services in values.yaml', () => {
 
   it('may leave out a service of the manifest, which then runs with the defaults', async () => {
     const all = await render(['--set', 'services.payment-service=null']);
-    const container = find(all, 'Deployment', name('payment-service')).spec.template.spec
-      .containers[0];
+    const deployment = find(all, 'Deployment', name('payment-service'));
+    // values.yaml gives payment-service two replicas; serviceDefaults one.
+    expect(deployment.spec.replicas).toBe(1);
+    const container = deployment.spec.template.spec.containers[0];
     expect(container.image).toMatch(/^tracing-demo\/payment-service:/);
     expect(container.ports[0].containerPort).toBe(3003);
+    expect(env(all, 'payment-service').map((v) => v.name)).not.toContain('PAYMENT_FAILURE_RATE');
   });
 });
