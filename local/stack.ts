@@ -101,7 +101,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
   return {
     urls: {
-      gateway: urls.service['api-gateway'] as string,
+      gateway: urls.gateway,
       jaeger: urls.jaeger,
       prometheus: urls.prometheus,
       collectorOtlpHttp: urls.collectorOtlpHttp,

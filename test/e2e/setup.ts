@@ -75,7 +75,7 @@ export default async function setup(project: TestProject) {
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${stack.logDir}`);
   const urls = stack.urls as Required<typeof stack.urls>;
   project.provide('stack', {
-    gateway: urls.service['api-gateway'] as string,
+    gateway: urls.gateway,
     jaeger: urls.jaeger,
     prometheus: urls.prometheus,
     collectorOtlpHttp: urls.collectorOtlpHttp,

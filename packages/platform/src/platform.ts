@@ -74,6 +74,8 @@ export interface Platform {
   services: Record<string, ServiceProcess>;
   urls: {
     service: Record<string, string>;
+    /** The running service with exposure: public, the platform's front door. */
+    gateway?: string;
     jaeger?: string;
     prometheus?: string;
     collectorOtlpHttp?: string;
@@ -229,6 +231,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const serviceUrl = Object.fromEntries(
       [...servicePorts].map(([name, port]) => [name, local(port)]),
     );
+    const front = specs.find((spec) => spec.exposure === 'public');
+    const publicUrl = front && serviceUrl[front.name];
     const signingKeyPem = newSigningKey();
     const signer = jwtSigner(manifest);
     const otlp: Record<string, string> = collector
@@ -299,6 +303,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       services,
       urls: {
         service: serviceUrl,
+        gateway: publicUrl,
         jaeger: jaeger?.url,
         prometheus: prometheus?.url,
         collectorOtlpHttp: collector?.otlpHttpUrl,
