@@ -1,12 +1,6 @@
 export { type CollectorOptions, type CollectorProcess, startCollector } from './collector.js';
 export { type JaegerOptions, type JaegerProcess, startJaeger } from './jaeger.js';
-export {
-  type ManagedProcess,
-  portOf,
-  retryOnPortClash,
-  spawnManaged,
-  whenReady,
-} from './managed-process.js';
+export { type ManagedProcess, spawnManaged, whenReady } from './managed-process.js';
 export {
   ENV,
   type Exposure,
@@ -15,10 +9,8 @@ export {
   type Manifest,
   parseManifest,
   type ServiceSpec,
-  serviceSpec,
 } from './manifest.js';
 export {
-  newSigningKey,
   type Platform,
   type PlatformOptions,
   startPlatform,
@@ -35,7 +27,6 @@ export {
 } from './prometheus-config.js';
 export { type RabbitMqServer, startRabbitMq } from './rabbitmq.js';
 export {
-  REGISTER,
   type ServiceProcess,
   type ServiceProcessOptions,
   startServiceProcess,

@@ -150,18 +150,6 @@ export function parseManifest(text: string, file = MANIFEST_FILE): Manifest {
   return { file, services };
 }
 
-/** The service of that name, or an error naming the manifest. */
-export function serviceSpec(manifest: Manifest, name: string): ServiceSpec {
-  const spec = manifest.services.find((s) => s.name === name);
-  if (!spec) throw new Error(`${relative(repoPath(), manifest.file)} has no service '${name}'`);
-  return spec;
-}
-
-/** The signer's name, for the verifiers' AUTH_SERVICE_URL. */
-export function jwtSigner(manifest: Manifest): ServiceSpec | undefined {
-  return manifest.services.find((s) => s.jwt === 'sign');
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CollectorProcess, startCollector } from './collector.js';
 import { type JaegerProcess, startJaeger } from './jaeger.js';
-import { ENV, jwtSigner, loadManifest, type Manifest, type ServiceSpec } from './manifest.js';
+import { ENV, loadManifest, type Manifest, type ServiceSpec } from './manifest.js';
 import { freePort } from './ports.js';
 import { createDatabase, startPostgres } from './postgres.js';
 import { type PrometheusProcess, startPrometheus } from './prometheus.js';
@@ -92,7 +92,7 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export const newSigningKey = () =>
+const newSigningKey = () =>
   generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 /**
@@ -234,7 +234,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const front = specs.find((spec) => spec.exposure === 'public');
     const publicUrl = front && serviceUrl[front.name];
     const signingKeyPem = newSigningKey();
-    const signer = jwtSigner(manifest);
+    const signer = manifest.services.find((spec) => spec.jwt === 'sign');
     const otlp: Record<string, string> = collector
       ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl }
       : options.otlp

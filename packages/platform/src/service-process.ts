@@ -5,7 +5,7 @@ import { spawnManaged, whenReady } from './managed-process.js';
 import { repoPath } from './tools.js';
 
 /** What production loads with `node --import`: the telemetry bootstrap. */
-export const REGISTER = '@tracing-demo/telemetry/register';
+const REGISTER = '@tracing-demo/telemetry/register';
 
 export interface ServiceProcess {
   name: string;
