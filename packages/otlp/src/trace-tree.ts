@@ -54,7 +54,7 @@ export function buildTraceTree<S extends Span>(spans: readonly S[]): TraceNode<S
   return roots;
 }
 
-/** A node as a row of the tree drawn depth first: `lastFlags` says, per level, if it is a last child. */
+/** A row of the tree drawn depth first; `lastFlags` says, per level, if it is a last child. */
 export interface TreeRow<S extends Span = Span> {
   node: TraceNode<S>;
   depth: number;
