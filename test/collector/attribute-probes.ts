@@ -1,3 +1,4 @@
+import { SpanKind } from '@tracing-demo/otlp';
 import { waitFor } from '@tracing-demo/platform';
 import {
   type CollectedSpan,
@@ -38,7 +39,7 @@ export async function probeAttributes(sets: ProbeAttributes[]): Promise<Attribut
         ...(parentSpanId ? { parentSpanId } : {}),
         service: 'api-gateway',
         name: parentSpanId ? 'probe' : 'GET /probe',
-        kind: parentSpanId ? 1 : 2,
+        kind: parentSpanId ? SpanKind.INTERNAL : SpanKind.SERVER,
         startMs: now,
         durationMs: 10,
         attributes,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Sample, scrape, sumOf } from '@tracing-demo/otlp';
+import { type Sample, SpanKind, scrape, sumOf } from '@tracing-demo/otlp';
 import { repoPath, waitFor } from '@tracing-demo/platform';
 import {
   newSpanId,
@@ -50,7 +50,7 @@ function floodBatch(from: number): SyntheticSpan[] {
     spanId: newSpanId(),
     service: CARELESS,
     name: `GET /users/user-${from + i}/profile`,
-    kind: 2,
+    kind: SpanKind.SERVER,
     startMs: now - 20,
     durationMs: 12,
     attributes: { 'http.route': '/users/:id', 'http.request.method': 'GET' },

@@ -1,4 +1,4 @@
-import { scrape, sumOf } from '@tracing-demo/otlp';
+import { SpanKind, scrape, sumOf } from '@tracing-demo/otlp';
 import { waitFor } from '@tracing-demo/platform';
 import {
   newSpanId,
@@ -59,7 +59,7 @@ beforeAll(async () => {
     ...(parentSpanId ? { parentSpanId } : {}),
     service: 'order-service',
     name,
-    kind: parentSpanId ? 1 : 2,
+    kind: parentSpanId ? SpanKind.INTERNAL : SpanKind.SERVER,
     startMs: now,
     durationMs: 10,
     attributes: {},

@@ -1,3 +1,4 @@
+import { SpanKind } from '@tracing-demo/otlp';
 import { type JaegerProcess, startJaeger, waitFor } from '@tracing-demo/platform';
 import { type SyntheticSpan, sendSpans, syntheticTrace, TOPOLOGY } from '@tracing-demo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +60,7 @@ describe('Jaeger dashboard queries against the real Jaeger', () => {
   const healthy = syntheticTrace({ durationMs: 40 });
   // The request failed all the way up, as a payment failure does: every SERVER span is an error.
   const failed = syntheticTrace({ error: true, durationMs: 40 }).map(
-    (span): SyntheticSpan => (span.kind === 2 ? { ...span, error: true } : span),
+    (span): SyntheticSpan => (span.kind === SpanKind.SERVER ? { ...span, error: true } : span),
   );
   const slow = syntheticTrace({ durationMs: 1_500 });
   const idOf = (trace: SyntheticSpan[]) => (trace[0] as SyntheticSpan).traceId;

@@ -3,6 +3,7 @@
  * Jaeger: with searches that answer only a few traces each, it still finds every trace of every
  * service, and it fails rather than miss traces it cannot tell apart by time.
  */
+import { SpanKind } from '@tracing-demo/otlp';
 import { type JaegerProcess, startJaeger, waitFor } from '@tracing-demo/platform';
 import {
   newSpanId,
@@ -28,7 +29,7 @@ const lonely: SyntheticSpan[][] = Array.from({ length: 6 }, (_, i) => [
     spanId: newSpanId(),
     service: 'lonely-service',
     name: 'tick',
-    kind: 1,
+    kind: SpanKind.INTERNAL,
     startMs: now - 10 * MINUTE + Math.floor(i / 2) * 1000,
     durationMs: 3,
   },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SpanKind, spanKindNumber } from '@tracing-demo/otlp';
 
 /** A span as the test wants it; turned into OTLP/JSON by `toOtlp`. */
 export interface SyntheticSpan {
@@ -7,7 +8,7 @@ export interface SyntheticSpan {
   parentSpanId?: string;
   service: string;
   name: string;
-  kind: number;
+  kind: SpanKind;
   startMs: number;
   durationMs: number;
   error?: boolean;
@@ -43,7 +44,7 @@ export function syntheticTrace(options: {
     parent: number | undefined,
     service: string,
     name: string,
-    kind: number,
+    kind: SpanKind,
     offset: number,
     duration: number,
   ): SyntheticSpan => ({
@@ -58,12 +59,12 @@ export function syntheticTrace(options: {
     attributes: options.attributes,
   });
   const spans = [
-    span(0, undefined, 'api-gateway', 'POST /api/orders', 2, 0, total),
-    span(1, 0, 'api-gateway', 'POST', 3, 1, total - 2),
-    span(2, 1, 'order-service', 'POST /orders', 2, 2, total - 4),
-    span(3, 2, 'order-service', 'POST', 3, 3, total - 6),
-    span(4, 3, 'payment-service', 'POST /charges', 2, 4, total - 8),
-    span(5, 4, 'payment-service', 'chargePayment', 1, 5, total - 10),
+    span(0, undefined, 'api-gateway', 'POST /api/orders', SpanKind.SERVER, 0, total),
+    span(1, 0, 'api-gateway', 'POST', SpanKind.CLIENT, 1, total - 2),
+    span(2, 1, 'order-service', 'POST /orders', SpanKind.SERVER, 2, total - 4),
+    span(3, 2, 'order-service', 'POST', SpanKind.CLIENT, 3, total - 6),
+    span(4, 3, 'payment-service', 'POST /charges', SpanKind.SERVER, 4, total - 8),
+    span(5, 4, 'payment-service', 'chargePayment', SpanKind.INTERNAL, 5, total - 10),
   ];
   if (options.error) (spans[5] as SyntheticSpan).error = true;
   return spans;
@@ -78,7 +79,7 @@ export function lateChild(trace: SyntheticSpan[]): SyntheticSpan {
     parentSpanId: root.spanId,
     service: 'fulfillment-worker',
     name: 'late consume',
-    kind: 5,
+    kind: SpanKind.CONSUMER,
     startMs: root.startMs + root.durationMs + 1,
     durationMs: 5,
   };
@@ -108,7 +109,7 @@ export function toOtlp(spans: SyntheticSpan[]): object {
             spanId: s.spanId,
             ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
             name: s.name,
-            kind: s.kind,
+            kind: spanKindNumber(s.kind),
             startTimeUnixNano: ms(s.startMs),
             endTimeUnixNano: ms(s.startMs + s.durationMs),
             attributes: Object.entries(s.attributes ?? {}).map(([key, value]) => ({

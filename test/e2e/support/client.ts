@@ -6,7 +6,7 @@
  * A login + order is one trace: the client's root span (sent to the collector as OTLP, as an
  * instrumented client would) with the gateway's two SERVER spans below it.
  */
-import { SpanKind, spanKindNumber } from '@tracing-demo/otlp';
+import { SpanKind } from '@tracing-demo/otlp';
 import { newSpanId, newTraceId, sendSpans } from '@tracing-demo/testkit';
 
 export const CLIENT_SERVICE = 'e2e-client';
@@ -83,7 +83,7 @@ export function gatewayClient(gatewayUrl: string, collectorOtlpHttp: string) {
           spanId: rootSpanId,
           service: CLIENT_SERVICE,
           name: 'login and order',
-          kind: spanKindNumber(SpanKind.INTERNAL),
+          kind: SpanKind.INTERNAL,
           startMs,
           durationMs: placed.endedAt - startMs,
         },
