@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { SpanKind, spanKindNumber } from '@tracing-demo/otlp';
+import { type Span, SpanKind, spanKindNumber } from '@tracing-demo/otlp';
 
-/** A span as the test wants it; turned into OTLP/JSON by `toOtlp`. */
-export interface SyntheticSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  service: string;
-  name: string;
-  kind: SpanKind;
-  startMs: number;
-  durationMs: number;
+/** A span as the test wants it, in the otlp model's terms; turned into OTLP/JSON by `toOtlp`. */
+export type SyntheticSpan = Pick<
+  Span,
+  'traceId' | 'spanId' | 'parentSpanId' | 'service' | 'name' | 'kind' | 'startMs' | 'durationMs'
+> & {
   error?: boolean;
   attributes?: Record<string, string | number | boolean>;
-}
+};
 
 export const newTraceId = () => randomBytes(16).toString('hex');
 export const newSpanId = () => randomBytes(8).toString('hex');
