@@ -276,8 +276,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const services: Record<string, ServiceProcess> = {};
     const ready = new Map<string, Promise<ServiceProcess>>();
-    for (const spec of specs) {
-      const { env, peers } = wiring(spec);
+    // Every wiring first: a missing peer fails before any service starts.
+    const wirings = specs.map((spec) => ({ spec, ...wiring(spec) }));
+    for (const { spec, env, peers } of wirings) {
       const started = (async () => {
         await Promise.all(peers.map((name) => ready.get(name)));
         step(`starting ${spec.name} on ${serviceUrl[spec.name]}…`);
