@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnManaged, whenReady } from './managed-process.js';
@@ -24,7 +24,7 @@ export interface ServiceProcessOptions {
   directory?: string;
   port: number;
   env: Record<string, string>;
-  /** Where its stdout and stderr go; a file in a new temp directory if unset. */
+  /** Where its stdout and stderr go; if unset, a temp file that stop() reads and deletes. */
   logFile?: string;
   /** What `node --import` loads instead of the project's register (a benchmark candidate). */
   register?: string;
@@ -37,8 +37,10 @@ export interface ServiceProcessOptions {
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const { name, port, timeoutMs = 60_000 } = options;
-  const logFile =
-    options.logFile ?? join(mkdtempSync(join(tmpdir(), `tracing-demo-${name}-`)), `${name}.log`);
+  const tempDir = options.logFile
+    ? undefined
+    : mkdtempSync(join(tmpdir(), `tracing-demo-${name}-`));
+  const logFile = options.logFile ?? join(tempDir as string, `${name}.log`);
   const service = spawnManaged(
     process.execPath,
     ['--import', options.register ?? REGISTER, 'dist/server.js'],
@@ -61,5 +63,20 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     async () => (await fetch(`${url}/readyz`)).status === 200,
     timeoutMs,
   );
-  return { name, url, pid: service.pid, logFile, output: service.output, stop: service.stop };
+  let kept: string | undefined;
+  return {
+    name,
+    url,
+    pid: service.pid,
+    logFile,
+    output: () => kept ?? service.output(),
+    async stop() {
+      const code = await service.stop();
+      if (tempDir && kept === undefined) {
+        kept = service.output();
+        rmSync(tempDir, { recursive: true, force: true });
+      }
+      return code;
+    },
+  };
 }
