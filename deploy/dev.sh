@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_tools "make dev" docker kind kubectl helm tilt
 ensure_cluster
-# helm_resource runs `helm` from PATH: make it the one `make up` uses.
+# The Tiltfile runs `helm` and `kubectl` from PATH (deploy/tilt-helm.sh): the ones `make up` uses.
 PATH="$(dirname "$(tool_bin helm)"):$PATH"
 cd "$REPO_ROOT"
 exec "$(tool_bin tilt)" up --context "kind-$CLUSTER_NAME" "$@"
