@@ -10,4 +10,4 @@ ensure_cluster
 # The Tiltfile runs `helm` and `kubectl` from PATH (deploy/tilt-helm.sh): the ones `make up` uses.
 PATH="$(dirname "$(tool_bin helm)"):$PATH"
 cd "$REPO_ROOT"
-exec "$(tool_bin tilt)" up --context "kind-$CLUSTER_NAME" "$@"
+exec tilt up --context "kind-$CLUSTER_NAME" "$@"
