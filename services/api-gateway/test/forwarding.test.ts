@@ -80,6 +80,22 @@ describe('the gateway relays to the real services', () => {
     expect(list.json().orders.map((o: { id: string }) => o.id)).toContain(order.id);
   });
 
+  // Found by the fuzz (test/e2e/fuzz.test.ts): this id reached PostgreSQL and came back a 500.
+  it('refuses an order id in the urn:uuid: form with 400, before order-service', async () => {
+    const authorization = `Bearer ${await loginThrough(gateway)}`;
+
+    const response = await gateway.inject({
+      method: 'GET',
+      url: '/api/orders/urn:uuid:00000000-0000-1000-8000-000000000000',
+      headers: { authorization },
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toBe(
+      'invalid request: params/id must NOT have more than 36 characters',
+    );
+  });
+
   it("relays order-service's answers, such as a declined card's 402", async () => {
     const authorization = `Bearer ${await loginThrough(gateway)}`;
 

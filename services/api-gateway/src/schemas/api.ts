@@ -27,4 +27,8 @@ export const CreateOrder = Type.Object(
   { additionalProperties: false },
 );
 
-export const OrderParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+// ajv's uuid format also takes `urn:uuid:<uuid>`, which PostgreSQL refuses (a 500 upstream):
+// 36 characters is the plain form only.
+export const OrderParams = Type.Object({
+  id: Type.String({ format: 'uuid', maxLength: 36 }),
+});
