@@ -9,7 +9,13 @@ import { waitFor } from '@tracing-demo/platform';
 import { describe, expect, inject, it } from 'vitest';
 import { gatewayClient, inParallel, setFaults } from './support/client.ts';
 import { decisions } from './support/collector.ts';
-import { jaegerStore, type Sweep, sweepStore, waitForTrace } from './support/jaeger.ts';
+import {
+  jaegerStore,
+  type Sweep,
+  storedDocument,
+  sweepStore,
+  waitForTrace,
+} from './support/jaeger.ts';
 import { PLANTED } from './support/parameters.ts';
 import { pipelineIdle } from './support/pipeline.ts';
 
@@ -18,17 +24,6 @@ const store = jaegerStore(stack.jaeger);
 const client = gatewayClient(stack.gateway, stack.collectorOtlpHttp);
 /** Jaeger's default retention (JAEGER_RETENTION): nothing older can be stored. */
 const RETENTION_MS = 72 * 3_600_000;
-
-/**
- * A trace as Jaeger stores it (OTLP JSON from api/v3): every field of every span, its events,
- * links, scope and resource, some of which the CLI's Span leaves out.
- */
-async function storedDocument(traceId: string): Promise<string> {
-  const response = await fetch(`${stack.jaeger}/api/v3/traces/${traceId}`);
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`trace ${traceId}: ${response.status} ${text}`);
-  return text;
-}
 
 describe('secrets and personal data', () => {
   it('never reach the trace store: not in any field of any span of any stored trace', async () => {
@@ -70,7 +65,7 @@ describe('secrets and personal data', () => {
     const leaks: string[] = [];
     let spans = 0;
     await inParallel([...sweep.traceIds], 8, async (traceId) => {
-      const text = await storedDocument(traceId);
+      const text = await storedDocument(stack.jaeger, traceId);
       spans += text.match(/"spanId":/g)?.length ?? 0;
       for (const secret of secrets) {
         if (text.includes(secret))

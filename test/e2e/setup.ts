@@ -82,6 +82,7 @@ export default async function setup(project: TestProject) {
     collectorMetrics: urls.collectorMetrics,
     collectorTelemetry: urls.collectorTelemetry,
     payment: urls.service['payment-service'] as string,
+    services: urls.service,
     logDir: stack.logDir,
   });
   return () => stack.stop();

@@ -45,6 +45,18 @@ export async function waitForTrace(
   }
 }
 
+/**
+ * A trace as Jaeger stores it (OTLP JSON from api/v3): every field of every span, its events,
+ * links, scope and resource, some of which the CLI's Span leaves out. For searching a stored
+ * trace for what must not be in it.
+ */
+export async function storedDocument(jaegerUrl: string, traceId: string): Promise<string> {
+  const response = await fetch(`${jaegerUrl}/api/v3/traces/${traceId}`);
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`trace ${traceId}: ${response.status} ${text}`);
+  return text;
+}
+
 /** What the sweep of a whole store found, and how many searches it took. */
 export interface Sweep {
   traceIds: Set<string>;

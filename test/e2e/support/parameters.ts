@@ -9,6 +9,8 @@ export interface StackUrls {
   collectorMetrics: string;
   collectorTelemetry: string;
   payment: string;
+  /** Every service's own URL by name (its /readyz); the local stack's only. */
+  services?: Record<string, string>;
   logDir: string;
 }
 
