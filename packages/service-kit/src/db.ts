@@ -30,19 +30,31 @@ export function createPool(url: string, applicationName: string, log: FastifyBas
   return pool;
 }
 
-/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+/**
+ * Runs `work` in one transaction: committed if it resolves, rolled back if it throws. A
+ * checked-out client whose connection dies between queries emits 'error' with nobody listening
+ * (the pool listens only to idle ones), which would crash the process: here the failure is
+ * kept, the next query rejects, and the broken client is destroyed instead of reused.
+ */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>) {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (!broken && isDatabaseUnavailable(error)) broken = error as Error;
+    if (!broken) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 
@@ -77,6 +89,24 @@ export function isNotUpYet(error: unknown): boolean {
   }
   const message = error instanceof Error ? error.message : '';
   return /timeout exceeded when trying to connect|Connection terminated unexpectedly/.test(message);
+}
+
+/** SQLSTATEs of a server going away or refusing work: shutdown, crash, connection failures. */
+const UNAVAILABLE_CODES = ['57P01', '57P02', '08000', '08001', '08003', '08004', '08006', '53300'];
+
+/**
+ * PostgreSQL is unreachable or going away: not up yet (above), shutting down, the connection
+ * lost. A request that meets it gets a 503 (installErrorHandlers), and a consumer retries.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error === undefined || error === null) return false;
+  if (isNotUpYet(error)) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.includes(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|Client has encountered a connection error|Client was closed/.test(
+    message,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { isDatabaseUnavailable } from './db.js';
 import { maskSecrets } from './mask.js';
 
 /**
@@ -77,6 +78,14 @@ function describeValidation(error: FastifyError): string {
  */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    // PostgreSQL down or going away is an outage, not a bug: a 503 the caller may retry.
+    if (!(error instanceof HttpError) && isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'request failed: database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send(errorBody(503, 'the database is unavailable; retry shortly'));
+    }
     const status = error.statusCode ?? 500;
     if (error instanceof HttpError) reply.headers(error.headers);
     if (status >= 500) {

@@ -5,6 +5,7 @@ export {
   databaseReadiness,
   databaseUrlFromEnv,
   inTransaction,
+  isDatabaseUnavailable,
   migrate,
   openDatabase,
   type Pool,

@@ -12,6 +12,16 @@ beforeAll(async () => {
   app.get('/unavailable', async () => {
     throw new HttpError(503, 'payment processor unavailable', { 'retry-after': '5' });
   });
+  app.get('/database-down', async () => {
+    throw Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    });
+  });
+  app.get('/database-refused', async () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+  });
   app.get('/conflict', async () => {
     throw new HttpError(409, "only 25 of 'SKU-GRINDER' in stock");
   });
@@ -40,6 +50,20 @@ describe('the error handler every service shares', () => {
     });
     expect(response.body).not.toContain('hunter2');
     expect(response.body).not.toContain('10.0.3.7');
+  });
+
+  it('answers 503 with retry-after, not 500, while PostgreSQL is down or going away', async () => {
+    for (const url of ['/database-down', '/database-refused']) {
+      const response = await app.inject({ method: 'GET', url });
+
+      expect(response.statusCode, url).toBe(503);
+      expect(response.headers['retry-after'], url).toBe('5');
+      expect(response.json(), url).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the database is unavailable; retry shortly',
+      });
+    }
   });
 
   it('keeps the message and headers of an HttpError, server errors included', async () => {

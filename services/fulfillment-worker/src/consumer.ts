@@ -7,7 +7,7 @@ import {
   PoisonMessageError,
   parseOrderCreated,
 } from '@tracing-demo/messaging';
-import { type Pool, withMaskedMessage } from '@tracing-demo/service-kit';
+import { isDatabaseUnavailable, type Pool, withMaskedMessage } from '@tracing-demo/service-kit';
 import { inSpan, recordFailure, tracerFor } from '@tracing-demo/telemetry';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
@@ -24,7 +24,9 @@ const tracer = tracerFor('fulfillment-worker');
  *
  * Acks only after the work committed. A failure is retried in place up to maxAttempts with
  * backoff; then, or at once for a message that can never succeed (not JSON, unknown version),
- * it is rejected without requeue so RabbitMQ moves it to the dead-letter queue.
+ * it is rejected without requeue so RabbitMQ moves it to the dead-letter queue. PostgreSQL
+ * being down is no fault of the message: it is retried until the database is back (backoff
+ * capped), and a message still waiting when the worker stops goes back to the queue.
  */
 export class OrderCreatedConsumer {
   #stopped = false;
@@ -95,6 +97,11 @@ export class OrderCreatedConsumer {
       channel.ack(message);
       this.log.info({ orderId: event.orderId, result }, 'order.created handled');
     } catch (error) {
+      if (this.#stopped && !(error instanceof PoisonMessageError)) {
+        this.log.warn({ err: error, messageId }, 'stopping: order.created requeued');
+        channel.nack(message, false, true);
+        return;
+      }
       // A poison message's error can quote its body: the span gets the message masked.
       const span = trace.getActiveSpan();
       if (span) recordFailure(span, withMaskedMessage(error));
@@ -108,11 +115,22 @@ export class OrderCreatedConsumer {
   }
 
   async #withRetries<T>(messageId: string, work: () => Promise<T>): Promise<T> {
+    let outage = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (error) {
-        if (attempt >= this.config.maxAttempts || this.#stopped) throw error;
+        if (this.#stopped) throw error;
+        if (isDatabaseUnavailable(error)) {
+          // Not an attempt: the message is fine, the database is not.
+          attempt -= 1;
+          outage += 1;
+          if (outage === 1 || outage % 10 === 0)
+            this.log.warn({ err: error, messageId, outage }, 'PostgreSQL unavailable; waiting');
+          await sleep(Math.min(5_000, this.config.retryDelayMs * 2 ** Math.min(outage, 10)));
+          continue;
+        }
+        if (attempt >= this.config.maxAttempts) throw error;
         this.log.warn({ err: error, messageId, attempt }, 'order.created failed; retrying');
         await sleep(this.config.retryDelayMs * 2 ** (attempt - 1));
       }

@@ -30,7 +30,11 @@ export async function fulfillOrder(
       [event.orderId, messageId],
     );
     if (claimed.rowCount === 0) return 'duplicate';
-    for (const item of event.items) {
+    // In one order of SKU for every transaction: two orders sharing SKUs, handled at once (a
+    // backlog after an outage), would otherwise lock the same rows in opposite orders and
+    // deadlock.
+    const items = [...event.items].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+    for (const item of items) {
       await client.query(
         `INSERT INTO stock_reservations (sku, reserved) VALUES ($1, $2)
          ON CONFLICT (sku) DO UPDATE SET reserved = stock_reservations.reserved + EXCLUDED.reserved`,

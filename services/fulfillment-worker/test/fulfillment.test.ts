@@ -49,3 +49,36 @@ it('fulfils an order once, however often the event is delivered', async () => {
   const { rows: fulfillments } = await pool.query('SELECT message_id FROM fulfillments');
   expect(fulfillments).toEqual([{ message_id: 'message-1' }]);
 });
+
+it('fulfils a backlog of orders sharing SKUs at once without deadlocking', async () => {
+  // After an outage the events arrive together; items come in any order within an order.
+  const orders = Array.from({ length: 30 }, (_, i) => ({
+    ...event,
+    orderId: `0d7b8c1a-3f2e-4b5a-9c8d-${String(i).padStart(12, '0')}`,
+    items:
+      i % 2 === 0
+        ? [
+            { sku: 'SKU-GRINDER', quantity: 1 },
+            { sku: 'SKU-FILTER', quantity: 1 },
+          ]
+        : [
+            { sku: 'SKU-FILTER', quantity: 1 },
+            { sku: 'SKU-GRINDER', quantity: 1 },
+          ],
+  }));
+  for (const order of orders)
+    await pool.query(`INSERT INTO orders (id, status) VALUES ($1, 'paid')`, [order.orderId]);
+
+  const results = await Promise.allSettled(
+    orders.map((order, i) => fulfillOrder(pool, order, `backlog-${i}`)),
+  );
+
+  expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+  const { rows } = await pool.query(
+    `SELECT sku, reserved FROM stock_reservations WHERE sku IN ('SKU-FILTER', 'SKU-GRINDER') ORDER BY sku`,
+  );
+  expect(rows).toEqual([
+    { sku: 'SKU-FILTER', reserved: 30 },
+    { sku: 'SKU-GRINDER', reserved: 30 },
+  ]);
+});
