@@ -3,7 +3,7 @@ SHELL := bash
 .DEFAULT_GOAL := help
 NPM := npm --loglevel=error
 
-.PHONY: help deps build lint format test test-e2e local local-down bench clean
+.PHONY: help deps build lint format test test-e2e local local-down bench drill clean
 
 # `make tools` / `make tools-check`: the real collector, Jaeger, Prometheus, Helm, … built from
 # their Go modules into a cache keyed by version (tools/README.md).
@@ -45,6 +45,9 @@ local-down: ## stop everything `make local` started
 
 bench: deps tools ## the benchmarks (bench/README.md; ~25 min, BENCH="overhead --quick" for some)
 	$(NPM) run bench -- $(BENCH)
+
+drill: deps tools build ## the fault drill under load (docs/drill.md; DRILL=quick ≤ 5 min, or full)
+	@node_modules/.bin/node packages/cli/bin/tracing-demo.js drill --profile $(or $(DRILL),quick)
 
 clean: ## remove build output
 	$(NPM) run clean

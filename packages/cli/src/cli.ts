@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
+import { drillCommand } from './commands/drill.js';
 import { searchCommand } from './commands/search.js';
 import { statusCommand } from './commands/status.js';
 import { traceCommand } from './commands/trace.js';
@@ -8,7 +9,13 @@ import { endpointHelp } from './endpoints.js';
 import { CliError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 
-export const COMMANDS: Command[] = [traceCommand, searchCommand, statusCommand, verifyCommand];
+export const COMMANDS: Command[] = [
+  traceCommand,
+  searchCommand,
+  statusCommand,
+  verifyCommand,
+  drillCommand,
+];
 
 export const USAGE = `Usage: tracing-demo <command> [options]
 

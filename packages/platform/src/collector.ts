@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { portOf, retryOnPortClash, spawnManaged, whenReady } from './managed-process.js';
+import {
+  portOf,
+  type RestartableProcess,
+  restartable,
+  retryOnPortClash,
+  spawnManaged,
+  whenReady,
+} from './managed-process.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
 
@@ -16,6 +23,8 @@ export interface CollectorProcess {
   telemetryUrl: string;
   /** The health check (GET, 200 when up). */
   healthUrl: string;
+  /** The process, to signal, stop and start again on the same ports and queue (a drill). */
+  process: RestartableProcess;
   output(): string;
   running(): boolean;
   stop(): Promise<void>;
@@ -61,18 +70,22 @@ async function startCollectorOnce(options: CollectorOptions): Promise<CollectorP
   };
   const at = (name: string) => `127.0.0.1:${portOf(env[name] as string)}`;
   const args = options.configs.flatMap((config) => ['--config', repoPath(config)]);
-  const collector = spawnManaged(toolPath('otelcol'), args, { env, logFile: options.logFile });
-  await whenReady(
-    collector,
-    'otelcol',
-    async () => (await fetch(`http://${at('OTELCOL_HEALTH_ENDPOINT')}/`)).status === 200,
-  );
+  const collector = await restartable(async () => {
+    const started = spawnManaged(toolPath('otelcol'), args, { env, logFile: options.logFile });
+    await whenReady(
+      started,
+      'otelcol',
+      async () => (await fetch(`http://${at('OTELCOL_HEALTH_ENDPOINT')}/`)).status === 200,
+    );
+    return started;
+  });
   return {
     otlpHttpUrl: `http://${at('OTELCOL_OTLP_HTTP_ENDPOINT')}`,
     otlpGrpcEndpoint: at('OTELCOL_OTLP_GRPC_ENDPOINT'),
     metricsUrl: `http://${at('OTELCOL_PROMETHEUS_ENDPOINT')}/metrics`,
     telemetryUrl: `http://127.0.0.1:${env.OTELCOL_TELEMETRY_PORT}/metrics`,
     healthUrl: `http://${at('OTELCOL_HEALTH_ENDPOINT')}`,
+    process: collector,
     output: collector.output,
     running: collector.running,
     async stop() {

@@ -1,6 +1,12 @@
 export { type CollectorOptions, type CollectorProcess, startCollector } from './collector.js';
 export { type JaegerOptions, type JaegerProcess, startJaeger } from './jaeger.js';
-export { type ManagedProcess, spawnManaged, whenReady } from './managed-process.js';
+export {
+  type ManagedProcess,
+  type RestartableProcess,
+  restartable,
+  spawnManaged,
+  whenReady,
+} from './managed-process.js';
 export {
   ENV,
   type Exposure,
@@ -11,6 +17,7 @@ export {
   type ServiceSpec,
 } from './manifest.js';
 export {
+  type Outage,
   type Platform,
   type PlatformOptions,
   startPlatform,

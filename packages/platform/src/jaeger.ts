@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { portOf, retryOnPortClash, spawnManaged, whenReady } from './managed-process.js';
+import {
+  portOf,
+  type RestartableProcess,
+  restartable,
+  retryOnPortClash,
+  spawnManaged,
+  whenReady,
+} from './managed-process.js';
 import { freePort } from './ports.js';
 import { repoPath, toolPath } from './tools.js';
 
@@ -19,6 +26,8 @@ export interface JaegerProcess {
   healthUrl: string;
   /** Where badger keeps its files; kept across a restart with `startJaeger({ dataDir })`. */
   dataDir: string;
+  /** The process, to stop and start again on the same ports and badger files (a drill). */
+  process: RestartableProcess;
   output(): string;
   stop(): Promise<void>;
 }
@@ -58,17 +67,22 @@ async function startJaegerOnce(options: JaegerOptions): Promise<JaegerProcess> {
     JAEGER_DATA_DIR: dataDir,
     ...options.env,
   };
-  const jaeger = spawnManaged(
-    toolPath('jaeger'),
-    [`--config=file:${repoPath('jaeger', 'jaeger.yaml')}`],
-    { env: settings, logFile: options.logFile },
-  );
   const removeDataDir = () => {
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   const healthUrl = `http://${settings.JAEGER_HEALTH_ENDPOINT}/status`;
+  let jaeger: RestartableProcess;
   try {
-    await whenReady(jaeger, 'jaeger', async () => (await fetch(healthUrl)).status === 200, 60_000);
+    jaeger = await restartable(async () => {
+      const started = spawnManaged(
+        toolPath('jaeger'),
+        [`--config=file:${repoPath('jaeger', 'jaeger.yaml')}`],
+        { env: settings, logFile: options.logFile },
+      );
+      const healthy = async () => (await fetch(healthUrl)).status === 200;
+      await whenReady(started, 'jaeger', healthy, 60_000);
+      return started;
+    });
   } catch (error) {
     removeDataDir();
     throw error;
@@ -81,6 +95,7 @@ async function startJaegerOnce(options: JaegerOptions): Promise<JaegerProcess> {
     metricsUrl: `http://${settings.JAEGER_METRICS_HOST}:${settings.JAEGER_METRICS_PORT}/metrics`,
     healthUrl,
     dataDir,
+    process: jaeger,
     output: jaeger.output,
     stop: async () => {
       await jaeger.stop();

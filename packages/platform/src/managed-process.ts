@@ -8,6 +8,8 @@ export interface ManagedProcess {
   /** What the process wrote to stdout and stderr: its log file, or memory without one. */
   output(): string;
   running(): boolean;
+  /** Sends a signal (SIGKILL, SIGSTOP, SIGCONT, …) to the process, if it still runs. */
+  signal(signal: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL after the grace (15 s by default); resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -48,8 +50,13 @@ export function spawnManaged(
     pid: child.pid ?? 0,
     output: () => (logFile ? readFileSync(logFile, 'utf8') : output),
     running,
+    signal(signal) {
+      if (running()) child.kill(signal);
+    },
     async stop() {
       if (running()) {
+        // A stopped (SIGSTOP) process would not act on SIGTERM until continued.
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const killer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs ?? 15_000);
         await exited;
@@ -105,4 +112,37 @@ export async function retryOnPortClash<T>(start: () => Promise<T>, attempts = 3)
       if (!clash || attempt >= attempts) throw error;
     }
   }
+}
+
+/** A program that can be signalled, stopped and started again with the same settings. */
+export interface RestartableProcess {
+  /** The current process's pid. */
+  readonly pid: number;
+  output(): string;
+  running(): boolean;
+  signal(signal: NodeJS.Signals): void;
+  /** Stops the process (SIGTERM, then SIGKILL), keeping its ports and data for start(). */
+  stop(): Promise<number | null>;
+  /** Starts it again, after stop() or a crash, and resolves once it is ready. */
+  start(): Promise<void>;
+}
+
+/** Wraps `launch` (spawn + wait until ready) so the program can be started again the same way. */
+export async function restartable(
+  launch: () => Promise<ManagedProcess>,
+): Promise<RestartableProcess> {
+  let current = await launch();
+  return {
+    get pid() {
+      return current.pid;
+    },
+    output: () => current.output(),
+    running: () => current.running(),
+    signal: (signal) => current.signal(signal),
+    stop: () => current.stop(),
+    async start() {
+      if (current.running()) throw new Error(`pid ${current.pid} still runs: stop it first`);
+      current = await launch();
+    },
+  };
 }

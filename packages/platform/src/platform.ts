@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CollectorProcess, startCollector } from './collector.js';
 import { type JaegerProcess, startJaeger } from './jaeger.js';
+import type { RestartableProcess } from './managed-process.js';
 import { ENV, loadManifest, type Manifest, type ServiceSpec } from './manifest.js';
 import { freePort } from './ports.js';
 import { createDatabase, startPostgres } from './postgres.js';
@@ -85,11 +86,27 @@ export interface Platform {
   };
   databaseUrl?: string;
   amqpUrl?: string;
+  /**
+   * The backends it started, to take down and bring back on the same ports and data (a drill):
+   * stop() is an outage, start() the recovery. The services' own are `services[name].process`.
+   */
+  backendProcesses: {
+    postgresql?: Outage;
+    rabbitmq?: Outage;
+    jaeger?: RestartableProcess;
+    collector?: RestartableProcess;
+  };
   /** The JWT signer's key (PKCS#8 PEM), generated per platform. */
   signingKeyPem: string;
   logDir: string;
   /** Stops everything it started, the last started first. */
   stop(): Promise<void>;
+}
+
+/** A backend that can be taken down and brought back. */
+export interface Outage {
+  stop(): Promise<unknown>;
+  start(): Promise<void>;
 }
 
 const newSigningKey = () =>
@@ -134,11 +151,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
 
   try {
+    const backendProcesses: Platform['backendProcesses'] = {};
     let databaseUrl: string | undefined;
     if (backends.postgresql === 'start') {
       step('starting PostgreSQL (throwaway)…');
       const postgres = await startPostgres();
       stoppers.push(() => postgres.stop());
+      backendProcesses.postgresql = { stop: postgres.halt, start: postgres.start };
       databaseUrl = await createDatabase(postgres.url(), 'tracing_demo');
     } else {
       databaseUrl = backends.postgresql;
@@ -149,6 +168,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       step('starting RabbitMQ (throwaway; takes a few seconds)…');
       const rabbit: RabbitMqServer = await startRabbitMq();
       stoppers.push(() => rabbit.destroy());
+      backendProcesses.rabbitmq = { stop: rabbit.stop, start: rabbit.start };
       amqpUrl = rabbit.url;
     } else {
       amqpUrl = backends.rabbitmq;
@@ -177,6 +197,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         logFile: log('jaeger'),
       });
       stoppers.push(() => (jaeger as JaegerProcess).stop());
+      backendProcesses.jaeger = jaeger.process;
     }
 
     let collector: CollectorProcess | undefined;
@@ -201,6 +222,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         logFile: log('otelcol'),
       });
       stoppers.push(() => (collector as CollectorProcess).stop());
+      backendProcesses.collector = collector.process;
     }
 
     let prometheus: PrometheusProcess | undefined;
@@ -314,6 +336,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       databaseUrl,
       amqpUrl,
+      backendProcesses,
       signingKeyPem,
       logDir: options.logDir,
       stop,

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,12 @@ export interface PostgresServer {
   url(database?: string): string;
   /** Creates a fresh, empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server, keeping its data and port, as an outage would (pg_ctl stop -m fast). */
+  halt(): Promise<void>;
+  /** Starts it again after halt(), on the same port with the same data. */
+  start(): Promise<void>;
+  /** The postmaster's pid while it runs. */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -87,13 +93,29 @@ export async function startPostgres(): Promise<PostgresServer> {
     '-c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');
-  await exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  const start = async () => {
+    await exec('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  };
+  await start();
 
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
     port,
     url,
     createDatabase: (name) => createDatabase(url(), name),
+    async halt() {
+      await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    start,
+    pid() {
+      try {
+        return (
+          Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined
+        );
+      } catch {
+        return undefined;
+      }
+    },
     async stop() {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnManaged, whenReady } from './managed-process.js';
+import {
+  type RestartableProcess,
+  restartable,
+  spawnManaged,
+  whenReady,
+} from './managed-process.js';
 import { repoPath } from './tools.js';
 
 /** What production loads with `node --import`: the telemetry bootstrap. */
@@ -10,8 +15,11 @@ const REGISTER = '@tracing-demo/telemetry/register';
 export interface ServiceProcess {
   name: string;
   url: string;
-  pid: number;
+  /** The current process's pid (a new one after process.start()). */
+  readonly pid: number;
   logFile: string;
+  /** The process, to signal, stop and start again on the same port (a drill). */
+  process: RestartableProcess;
   /** The log file so far: everything the process wrote to stdout and stderr. */
   output(): string;
   /** Resolves with the exit code (null when a signal ended it). */
@@ -41,34 +49,40 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     ? undefined
     : mkdtempSync(join(tmpdir(), `tracing-demo-${name}-`));
   const logFile = options.logFile ?? join(tempDir as string, `${name}.log`);
-  const service = spawnManaged(
-    process.execPath,
-    ['--import', options.register ?? REGISTER, 'dist/server.js'],
-    {
-      cwd: options.directory ?? repoPath('services', name),
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        OTEL_SERVICE_NAME: name,
-        ...options.env,
-      },
-      logFile,
-    },
-  );
   const url = `http://127.0.0.1:${port}`;
-  await whenReady(
-    service,
-    name,
-    async () => (await fetch(`${url}/readyz`)).status === 200,
-    timeoutMs,
-  );
+  const service = await restartable(async () => {
+    const started = spawnManaged(
+      process.execPath,
+      ['--import', options.register ?? REGISTER, 'dist/server.js'],
+      {
+        cwd: options.directory ?? repoPath('services', name),
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          OTEL_SERVICE_NAME: name,
+          ...options.env,
+        },
+        logFile,
+      },
+    );
+    await whenReady(
+      started,
+      name,
+      async () => (await fetch(`${url}/readyz`)).status === 200,
+      timeoutMs,
+    );
+    return started;
+  });
   let kept: string | undefined;
   return {
     name,
     url,
-    pid: service.pid,
+    get pid() {
+      return service.pid;
+    },
     logFile,
+    process: service,
     output: () => kept ?? service.output(),
     async stop() {
       const code = await service.stop();

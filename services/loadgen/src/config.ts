@@ -36,6 +36,12 @@ export interface LoadConfig {
    * loadgen is an outside caller and each request starts a new trace at the gateway.
    */
   syntheticToken?: string;
+  /**
+   * Appends one JSON line per answered (or failed) request here: when it started, the
+   * operation, the status, the latency, its trace id and a created order's id. The exact
+   * account a fault drill reconciles with the database and the trace store.
+   */
+  recordsFile?: string;
 }
 
 export interface LoadgenConfig {
@@ -99,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadgenConfig {
         max: 3_600,
       }),
       syntheticToken: envOptional(env, 'SYNTHETIC_TOKEN'),
+      recordsFile: envOptional(env, 'LOADGEN_RECORDS_FILE'),
     },
   };
 }

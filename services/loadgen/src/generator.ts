@@ -1,3 +1,4 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { recordFailure, tracerFor } from '@tracing-demo/telemetry';
@@ -27,6 +28,19 @@ interface GatewayRequest {
   body?: unknown;
   token?: string;
   attributes?: Attributes;
+}
+
+/** One line of LOADGEN_RECORDS_FILE. */
+export interface RequestRecord {
+  /** When the request was sent, in ms since the epoch. */
+  at: number;
+  operation: ReportedOperation;
+  /** null: no answer (refused, reset, timed out, aborted). */
+  status: number | null;
+  ms: number;
+  traceId: string;
+  /** The order a 201 created. */
+  orderId?: string;
 }
 
 interface GatewayAnswer {
@@ -87,6 +101,7 @@ export class LoadGenerator {
   private timer: NodeJS.Timeout | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
+  private readonly records: WriteStream | undefined;
   private resolveFinished: () => void = () => undefined;
   /** Resolves when the run is over (its duration passed, or stop()) and every answer is in. */
   readonly finished = new Promise<void>((resolve) => {
@@ -101,6 +116,7 @@ export class LoadGenerator {
     this.random = options.random ?? Math.random;
     this.report = new LoadReport(config.ratePerSecond, { random: this.random });
     this.sessions = config.users.map((credentials, index) => new UserSession(index, credentials));
+    if (config.recordsFile) this.records = createWriteStream(config.recordsFile, { flags: 'a' });
   }
 
   start(): void {
@@ -197,6 +213,7 @@ export class LoadGenerator {
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
       this.state = 'finished';
       this.finishedMs = performance.now();
+      if (this.records) await new Promise((resolve) => this.records?.end(resolve));
       if (this.progressTimer) clearInterval(this.progressTimer);
       this.resolveFinished();
     })();
@@ -327,6 +344,7 @@ export class LoadGenerator {
         if (this.config.syntheticToken) headers['x-synthetic-token'] = this.config.syntheticToken;
         if (request.body !== undefined) headers['content-type'] = 'application/json';
         const { signal, done } = this.requestSignal();
+        const sentAt = Date.now();
         const started = performance.now();
         let status: number | undefined;
         let body: unknown = null;
@@ -352,11 +370,20 @@ export class LoadGenerator {
         } finally {
           done();
         }
-        const outcome = this.report.response(
-          request.operation,
-          status,
-          performance.now() - started,
-        );
+        const latencyMs = performance.now() - started;
+        const outcome = this.report.response(request.operation, status, latencyMs);
+        if (this.records) {
+          const orderId = status === 201 ? (body as { id?: unknown } | null)?.id : undefined;
+          const record: RequestRecord = {
+            at: sentAt,
+            operation: request.operation,
+            status: status ?? null,
+            ms: Math.round(latencyMs * 10) / 10,
+            traceId: span.spanContext().traceId,
+            ...(typeof orderId === 'string' ? { orderId } : {}),
+          };
+          this.records.write(`${JSON.stringify(record)}\n`);
+        }
         span.setAttribute('loadgen.outcome', outcome);
         if (status !== undefined) span.setAttribute('http.response.status_code', status);
         if (outcome === 'serverError') {

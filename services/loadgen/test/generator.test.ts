@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { waitFor } from '@tracing-demo/platform';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoadGenerator } from '../src/generator.js';
+import { LoadGenerator, type RequestRecord } from '../src/generator.js';
 import { loadConfigFor, recordingLogger, startFakeGateway } from './fake-gateway.js';
 
 type FakeGateway = Awaited<ReturnType<typeof startFakeGateway>>;
@@ -48,6 +51,30 @@ describe('the load generator', () => {
     expect(report.totals.serverErrors + report.totals.networkErrors).toBe(0);
     expect(report.rate.configured).toBe(40);
     expect(report.elapsedSeconds).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('writes one record per request to LOADGEN_RECORDS_FILE, matching the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loadgen-records-'));
+    try {
+      const recordsFile = join(dir, 'records.jsonl');
+      const { gateway, report } = await timedRun({}, { recordsFile });
+      const records = readFileSync(recordsFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RequestRecord);
+      expect(records).toHaveLength(report.totals.sent);
+      const statuses = records.map((r) => r.status).sort();
+      expect(statuses).toEqual(gateway.received.map((r) => r.status).sort());
+      const created = records.filter((r) => r.status === 201);
+      expect(created).toHaveLength(report.ordersCreated);
+      for (const record of created) expect(record.orderId).toMatch(/^[0-9a-f-]{36}$/);
+      for (const record of records) {
+        expect(record.traceId).toMatch(/^[0-9a-f]{32}$/);
+        expect(record.ms).toBeGreaterThanOrEqual(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sends the synthetic-traffic token with every request when it has one', async () => {
