@@ -1,7 +1,39 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
+import { errorBody } from './errors.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * A request Node could not parse (headers over 16 KiB, a malformed request line, a timeout)
+ * never reaches fastify: this answers it in the platform's error shape, without echoing any of
+ * it, and with no body to a HEAD (a client would read the body as its next response).
+ */
+export function answerClientError(
+  error: Error & { code?: string; rawPacket?: unknown },
+  socket: Socket,
+) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request headers too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request not received in time']
+        : [400, 'malformed HTTP request'];
+  const body = JSON.stringify(errorBody(status, message));
+  const raw = error.rawPacket;
+  const head = Buffer.isBuffer(raw) && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
+        (head ? '' : body),
+    );
+  }
+  socket.destroy(error);
+}
 
 /**
  * Fastify options shared by every service.
@@ -17,6 +49,7 @@ export function serviceFastifyOptions(opts: {
 }): FastifyServerOptions {
   return {
     bodyLimit: opts.bodyLimitBytes,
+    clientErrorHandler: answerClientError,
     // false: fastify would otherwise take the header as it is; genReqId checks it first.
     requestIdHeader: false,
     genReqId: (req) => {
