@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyReply, FastifyServerOptions } from 'fastify';
 import { errorBody } from './errors.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -50,6 +50,17 @@ export function serviceFastifyOptions(opts: {
   return {
     bodyLimit: opts.bodyLimitBytes,
     clientErrorHandler: answerClientError,
+    // A URL the router cannot decode, or a path parameter over its 100 characters: the
+    // platform's shape, without fastify's echo of the whole path.
+    frameworkErrors: (error, _request, reply) => {
+      const [status, message] =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? [414, 'a path segment is too long']
+          : error.code === 'FST_ERR_BAD_URL'
+            ? [400, 'malformed URL']
+            : [error.statusCode ?? 400, 'bad request'];
+      (reply as unknown as FastifyReply).code(status).send(errorBody(status, message));
+    },
     // false: fastify would otherwise take the header as it is; genReqId checks it first.
     requestIdHeader: false,
     genReqId: (req) => {

@@ -34,6 +34,22 @@ function exchange(request: string): Promise<string> {
 
 const LONG_PATH = `/orders/${'a'.repeat(17_000)}`;
 
+describe('URLs the router cannot take', () => {
+  it('answer 400 to an undecodable path and 414 to a parameter over 100 characters', async () => {
+    const bad = await app.inject({ method: 'GET', url: '/orders/%zz-secret-value' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'malformed URL' });
+
+    const long = await app.inject({ method: 'GET', url: `/orders/${'b'.repeat(200)}` });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toEqual({
+      statusCode: 414,
+      error: 'URI Too Long',
+      message: 'a path segment is too long',
+    });
+  });
+});
+
 describe('requests Node cannot parse', () => {
   it('answer 431 in the platform’s error shape when the headers are too large', async () => {
     const answer = await exchange(`GET ${LONG_PATH} HTTP/1.1\r\nHost: x\r\n\r\n`);
