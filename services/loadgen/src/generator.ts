@@ -101,7 +101,7 @@ export class LoadGenerator {
   private timer: NodeJS.Timeout | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
-  private readonly records: WriteStream | undefined;
+  private records: WriteStream | undefined;
   private resolveFinished: () => void = () => undefined;
   /** Resolves when the run is over (its duration passed, or stop()) and every answer is in. */
   readonly finished = new Promise<void>((resolve) => {
@@ -116,7 +116,15 @@ export class LoadGenerator {
     this.random = options.random ?? Math.random;
     this.report = new LoadReport(config.ratePerSecond, { random: this.random });
     this.sessions = config.users.map((credentials, index) => new UserSession(index, credentials));
-    if (config.recordsFile) this.records = createWriteStream(config.recordsFile, { flags: 'a' });
+    if (config.recordsFile) {
+      const records = createWriteStream(config.recordsFile, { flags: 'a' });
+      // A records file that cannot be written is reported, not fatal: the load goes on.
+      records.on('error', (error) => {
+        this.log.error({ err: error }, 'cannot write LOADGEN_RECORDS_FILE; records stop');
+        this.records = undefined;
+      });
+      this.records = records;
+    }
   }
 
   start(): void {

@@ -77,6 +77,16 @@ describe('the load generator', () => {
     }
   });
 
+  it('keeps generating load when the records file cannot be written, and says so once', async () => {
+    const recordsFile = join(tmpdir(), 'no-such-directory-for-loadgen', 'records.jsonl');
+    const { gateway, log, report } = await timedRun({}, { recordsFile });
+
+    expect(report.totals.sent).toBe(gateway.received.length);
+    expect(report.totals.sent).toBeGreaterThan(0);
+    const errors = log.lines.filter((line) => line.msg.startsWith('cannot write'));
+    expect(errors).toHaveLength(1);
+  });
+
   it('sends the synthetic-traffic token with every request when it has one', async () => {
     const token = 'a-synthetic-traffic-token';
     const { gateway } = await timedRun({}, { syntheticToken: token });
