@@ -262,6 +262,45 @@ describe('one request, one trace', () => {
     expect(rootOf(trace).status.code).not.toBe(StatusCode.ERROR);
   });
 
+  // Found by the API fuzz (test/e2e/fuzz.test.ts): a thrown 4xx made the SERVER span an error,
+  // so bad input counted against the SLO and paged.
+  it("bad input is the caller's error: no SERVER span of a 4xx is an error, the exception stays", async () => {
+    const token = await login(stack);
+    const authorization = `Bearer ${token}`;
+    const cases = [
+      // 400 at the gateway (schema), 401 at the gateway, 400 from order-service (unknown SKU).
+      { body: { items: 'none' }, headers: { authorization }, status: 400, service: 'api-gateway' },
+      { headers: { authorization: 'Bearer not.a.jwt' }, status: 401, service: 'api-gateway' },
+      {
+        body: { items: [{ sku: 'SKU-NOPE', quantity: 1 }], paymentMethod: 'wallet' },
+        headers: { authorization },
+        status: 400,
+        service: 'order-service',
+      },
+    ];
+    for (const { body, headers, status, service } of cases) {
+      const response = await request(`${stack.gateway.url}/api/orders`, {
+        method: body ? 'POST' : 'GET',
+        body,
+        headers,
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(status);
+      const server = (trace: CollectedSpan[]) =>
+        trace.filter((s) => s.kind === SpanKind.SERVER && s.service === service);
+      const trace = await traceOf(
+        response.headers.get('x-request-id') as string,
+        (t) => server(t).length > 0,
+      );
+      const [failed] = server(trace);
+      expect(failed?.status.code, renderTree(trace)).not.toBe(StatusCode.ERROR);
+      expect(failed?.attributes['http.response.status_code']).toBe(status);
+      expect(failed?.events.map((e) => e.name)).toContain('exception');
+      expect(
+        trace.filter((s) => s.kind === SpanKind.SERVER && s.status.code === StatusCode.ERROR),
+      ).toEqual([]);
+    }
+  });
+
   it('orders are listed and read only by their owner', async () => {
     const alice = await login(stack);
     const bob = await login(stack, 'bob@example.com', 'bob-password');

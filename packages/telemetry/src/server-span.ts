@@ -1,5 +1,6 @@
 import type { FastifyOtelInstrumentationOpts } from '@fastify/otel';
-import type { Span } from '@opentelemetry/api';
+import { type Span, type SpanStatus, SpanStatusCode } from '@opentelemetry/api';
+import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import { describeAdmission } from './public-edge.js';
 
 type FastifyRequest = Parameters<NonNullable<FastifyOtelInstrumentationOpts['requestHook']>>[1];
@@ -13,7 +14,8 @@ export type ServerRequest = Pick<FastifyRequest, 'method' | 'url' | 'protocol' |
  * Completes the SERVER span @fastify/otel starts for each request, the hop's only span, as the
  * platform reads it: named `METHOD route` (span metrics, alerts and dashboards group by it),
  * `url.path` without the query (it can carry user input), `app.request.id` to go from a response
- * or log line to its trace, and at the public edge the trust decision (public-edge.ts).
+ * or log line to its trace, at the public edge the trust decision (public-edge.ts), and an
+ * error status only for a server error.
  */
 export function describeServerSpan(span: Span, request: ServerRequest): void {
   const route = request.routeOptions.url;
@@ -24,4 +26,33 @@ export function describeServerSpan(span: Span, request: ServerRequest): void {
     'app.request.id': request.id,
   });
   describeAdmission(span, request.raw);
+  errorOnlyOnServerError(span);
+}
+
+/**
+ * A 4xx is the caller's error, not the service's: the SERVER span's status stays unset (OTel HTTP
+ * semantic conventions), so bad input never counts against the service's error ratio and SLO.
+ * @fastify/otel marks the span ERROR for every error a request throws, before the status code is
+ * known, and an ERROR cannot be unset: the mark is held until the span ends and kept for a 5xx
+ * (or no status code at all) only. The exception event stays either way.
+ */
+function errorOnlyOnServerError(span: Span): void {
+  let held: SpanStatus | undefined;
+  let statusCode: unknown;
+  const setStatus = span.setStatus.bind(span);
+  const setAttributes = span.setAttributes.bind(span);
+  const end = span.end.bind(span);
+  span.setStatus = (status) => {
+    if (status.code === SpanStatusCode.ERROR) held = status;
+    else setStatus(status);
+    return span;
+  };
+  span.setAttributes = (attributes) => {
+    statusCode = attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] ?? statusCode;
+    return setAttributes(attributes);
+  };
+  span.end = (endTime) => {
+    if (held && !(typeof statusCode === 'number' && statusCode < 500)) setStatus(held);
+    end(endTime);
+  };
 }
