@@ -13,7 +13,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManifest, startPlatform } from '@tracing-demo/platform';
 import type { TestProject } from 'vitest/node';
-import { PLANTED, type StackUrls } from './support/parameters.ts';
+import { PLANTED, type StackUrls, SYNTHETIC_TOKEN } from './support/parameters.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -70,6 +70,7 @@ export default async function setup(project: TestProject) {
       TRUSTED_NETWORKS: '127.0.0.1/32,::1/128',
     },
     demoUsers: `alice@example.com:alice-password,bob@example.com:bob-password,${PLANTED.email}:${PLANTED.password}`,
+    syntheticToken: SYNTHETIC_TOKEN,
     progress,
   });
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${stack.logDir}`);
@@ -83,6 +84,7 @@ export default async function setup(project: TestProject) {
     collectorTelemetry: urls.collectorTelemetry,
     payment: urls.service['payment-service'] as string,
     services: urls.service,
+    syntheticToken: SYNTHETIC_TOKEN,
     logDir: stack.logDir,
   });
   return () => stack.stop();

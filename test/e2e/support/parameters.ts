@@ -11,6 +11,8 @@ export interface StackUrls {
   payment: string;
   /** Every service's own URL by name (its /readyz); the local stack's only. */
   services?: Record<string, string>;
+  /** The gateway's SYNTHETIC_TOKEN, when the stack gives it one. */
+  syntheticToken?: string;
   logDir: string;
 }
 
@@ -25,3 +27,9 @@ export const PLANTED = {
   password: 'planted-Passw0rd-5519',
   cardNumber: '4111111111111111',
 };
+
+/**
+ * The local stack's synthetic-traffic token: the fuzz sends it with part of its requests, whose
+ * traces the tail sampler then keeps (its `synthetic` policy) for the search for planted values.
+ */
+export const SYNTHETIC_TOKEN = 'e2e-synthetic-token-4417-never-in-a-span';
