@@ -29,6 +29,8 @@ export interface TraceCheck {
   found: boolean;
   /** One root (loadgen's span), no span whose parent is missing, the gateway's span present. */
   complete: boolean;
+  /** What makes it incomplete, in words. */
+  problem?: string;
   /** A span with status ERROR. */
   error: boolean;
   /** A failed span of payment-service, or order-service's span calling it. */
@@ -110,6 +112,8 @@ export interface WindowAccount {
     /** Lost while the collector was down or hung: spans the services' SDKs dropped. */
     lostWhileCollectorDown: number;
     incomplete: number;
+    /** Up to 5 of the incomplete ones, to open with `tracing-demo trace <id>`. */
+    incompleteExamples: string[];
   };
   rssPeakMiB: Record<string, number>;
   /** Whether /readyz answered not ready during the fault, and ready at the window's end. */
@@ -245,11 +249,16 @@ export function account(input: AccountInput): WindowAccount[] {
     let lostWhileCollectorDown = 0;
     let lost = 0;
     let incompleteSampled = 0;
+    const incompleteExamples: string[] = [];
     const lostOutside: string[] = [];
     for (const record of records) {
       const trace = input.traces.get(record.traceId);
       if (trace?.found) {
-        if (!trace.complete) incompleteSampled += 1;
+        if (!trace.complete) {
+          incompleteSampled += 1;
+          if (incompleteExamples.length < 5)
+            incompleteExamples.push(`${record.traceId}: ${trace.problem ?? 'incomplete'}`);
+        }
         continue;
       }
       lost += 1;
@@ -318,6 +327,7 @@ export function account(input: AccountInput): WindowAccount[] {
         lostUndecidedAtKill,
         lostWhileCollectorDown,
         incomplete: incompleteSampled,
+        incompleteExamples,
       },
       rssPeakMiB,
       readiness,

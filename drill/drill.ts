@@ -337,18 +337,30 @@ async function checkTrace(store: TraceStore, traceId: string): Promise<TraceChec
   }
   const roots = buildTraceTree(spans);
   const found = spans.some((s) => s.service === 'loadgen' && !s.parentSpanId);
-  const complete =
-    found &&
-    roots.length === 1 &&
-    !roots[0]?.orphan &&
-    spans.some((s) => s.service === 'api-gateway');
+  const orphans = roots.filter((r) => r.orphan).map((r) => `${r.span.service} '${r.span.name}'`);
+  const problem = !found
+    ? 'no loadgen root span'
+    : orphans.length > 0
+      ? `parent missing of ${orphans.join(', ')}`
+      : roots.length !== 1
+        ? `${roots.length} roots`
+        : !spans.some((s) => s.service === 'api-gateway')
+          ? 'no api-gateway span'
+          : undefined;
+  const complete = found && problem === undefined;
   const failed = spans.filter((s) => s.status.code === 'ERROR');
   const chargeError = failed.some(
     (s) =>
       s.service === 'payment-service' ||
       (s.service === 'order-service' && /payment|charge/i.test(s.name)),
   );
-  return { found, complete, error: failed.length > 0, chargeError };
+  return {
+    found,
+    complete,
+    ...(problem ? { problem } : {}),
+    error: failed.length > 0,
+    chargeError,
+  };
 }
 
 /** Redeliveries of order.created the worker found already fulfilled, by order id. */
