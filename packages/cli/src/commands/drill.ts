@@ -13,8 +13,8 @@ RabbitMQ and PostgreSQL stopped and started again, payment-service SIGKILLed, pa
 at 50 %. Then it prints the account per fault window (requests by status, orders, events,
 error traces, sampled traces lost, peak RSS, p50/p99) and writes report.json.
 
-  tracing-demo drill                  # quick: every fault once, short windows (≤ 5 min)
-  tracing-demo drill --profile full   # the issue's windows at a higher rate (~15 min)
+  tracing-demo drill                  # quick: every fault once, short windows (~2.5 min)
+  tracing-demo drill --profile full   # the issue's windows at a higher rate (~10 min)
 
 Options:
   --profile P   quick or full (DRILL; default quick)
