@@ -64,6 +64,8 @@ export interface AccountInput {
   rss: readonly Sample[];
   /** 1 ready, 0 not, by service name. */
   readiness: readonly Sample[];
+  /** The machine's 1-minute load average (/proc/loadavg). */
+  load: readonly Sample[];
   /** The tail sampler's longest wait for a trace: what a SIGKILL can lose. */
   decisionWindowMs: number;
   assertLatency: boolean;
@@ -83,6 +85,8 @@ export interface WindowAccount {
     allowedFailures: number;
   };
   latencyMs: { p50: number | null; p99: number | null; max: number | null };
+  /** The machine's mean 1-minute load average in the window: latency means little above the cores. */
+  loadAverage: number | null;
   orders: {
     acknowledged: number;
     inDatabase: number;
@@ -305,6 +309,12 @@ export function account(input: AccountInput): WindowAccount[] {
       }
     }
 
+    const loads = input.load.filter((sample) => within(sample.at)).map((sample) => sample.value);
+    const loadAverage =
+      loads.length === 0
+        ? null
+        : Math.round((loads.reduce((sum, value) => sum + value, 0) / loads.length) * 100) / 100;
+
     rows.push({
       name: window.name,
       how: window.how,
@@ -312,6 +322,7 @@ export function account(input: AccountInput): WindowAccount[] {
       seconds: Math.round((window.to - window.from) / 100) / 10,
       requests: { sent: records.length, succeeded, failed, byStatus, allowedFailures },
       latencyMs,
+      loadAverage,
       orders: {
         acknowledged: acked.length,
         inDatabase: dbOrders.length,
@@ -352,6 +363,7 @@ export function renderAccount(rows: readonly WindowAccount[]): string {
     'ok',
     'failed (status)',
     'p50/p99 ms',
+    'load',
     'orders ack/db',
     'events pub/cons/dup/miss',
     'err traces found/exp',
@@ -376,6 +388,7 @@ export function renderAccount(rows: readonly WindowAccount[]): string {
       String(row.requests.succeeded),
       row.requests.failed === 0 ? '0' : `${row.requests.failed} (${failures})`,
       `${row.latencyMs.p50 ?? '-'}/${row.latencyMs.p99 ?? '-'}`,
+      row.loadAverage === null ? '-' : row.loadAverage.toFixed(1),
       `${row.orders.acknowledged}/${row.orders.inDatabase}`,
       `${row.events.published}/${row.events.consumed}/${row.events.duplicates}/${row.events.missing}`,
       `${row.errorTraces.foundComplete}/${row.errorTraces.expected}`,

@@ -33,6 +33,8 @@ export interface DrillOptions {
   /** The run's directory: report.json, requests.jsonl, logs/, state/. */
   dir: string;
   progress: (message: string) => void;
+  /** Only these faults (every one if unset), e.g. to look closer at one. */
+  only?: readonly string[];
 }
 
 export interface DrillReport {
@@ -101,7 +103,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     progress(`steady state: ${profile.rate}/s for ${profile.steadySeconds} s`);
     await sleep(profile.steadySeconds * 1000);
     windows.push({ name: 'steady', how: 'no fault', from: steadyFrom, to: Date.now() });
-    for (const fault of FAULTS) {
+    for (const fault of FAULTS.filter((f) => !options.only || options.only.includes(f.name))) {
       const seconds = profile.faultSeconds[fault.name];
       progress(`fault ${fault.name}: ${fault.how} (${seconds} s, then ${profile.gapSeconds} s)`);
       const from = Date.now();
@@ -145,6 +147,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       traces,
       rss: samplers.rss,
       readiness: samplers.readiness,
+      load: samplers.load,
       decisionWindowMs: DECISION_WINDOW_MS,
       assertLatency: profile.assertLatency,
     });
@@ -194,6 +197,7 @@ function startSamplers(platform: Platform) {
   const rss: Sample[] = [];
   const readiness: Sample[] = [];
   const queue: Sample[] = [];
+  const load: Sample[] = [];
   const processes = () => {
     const named: [string, number][] = Object.entries(platform.services).map(([n, s]) => [n, s.pid]);
     const { collector, jaeger } = platform.backendProcesses;
@@ -203,6 +207,8 @@ function startSamplers(platform: Platform) {
   };
   const timer = setInterval(() => {
     const at = Date.now();
+    const load1 = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+    if (Number.isFinite(load1)) load.push({ at, name: 'load1', value: load1 });
     for (const [name, pid] of processes()) {
       const kib = rssKiB(pid);
       if (kib !== undefined) rss.push({ at, name, value: kib });
@@ -223,7 +229,7 @@ function startSamplers(platform: Platform) {
         () => undefined,
       );
   }, 1000);
-  return { rss, readiness, queue, stop: () => clearInterval(timer) };
+  return { rss, readiness, queue, load, stop: () => clearInterval(timer) };
 }
 
 function rssKiB(pid: number): number | undefined {

@@ -46,6 +46,7 @@ function input(name: string, records: RequestRecord[], overrides: Partial<Accoun
     traces: new Map(records.map((r) => [r.traceId, r.status === 200 ? GOOD : FAILED])),
     rss: [],
     readiness: [],
+    load: [],
     decisionWindowMs: 500,
     assertLatency: false,
     ...overrides,

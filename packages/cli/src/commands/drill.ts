@@ -20,6 +20,9 @@ Options:
   --profile P   quick or full (DRILL; default quick)
   --dir DIR     the run's directory: report.json, requests.jsonl, logs/, state/
                 (DRILL_DIR; default .local/drill in the repository)
+  --only F,…    only these faults, e.g. --only collector-hang,postgresql-down (faults:
+                collector-kill, collector-hang, collector-term, trace-store-down,
+                rabbitmq-down, postgresql-down, payment-kill, payment-faults)
   -h, --help    this help
 
 Runs from a checkout of the repository (the drill is drill/ there, built tools and services
@@ -39,7 +42,7 @@ export const drillCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandLine(
       args,
-      { profile: { type: 'string' }, dir: { type: 'string' } },
+      { profile: { type: 'string' }, dir: { type: 'string' }, only: { type: 'string' } },
       usage,
     );
     if (values.help) {
@@ -54,9 +57,10 @@ export const drillCommand: Command = {
       throw new CliError(
         `the drill runs from a checkout of the repository (${DRILL.pathname} is missing)`,
       );
+    const only = values.only?.split(',').map((name) => name.trim());
     let drill: {
       main(
-        settings: { profile?: string; dir?: string },
+        settings: { profile?: string; dir?: string; only?: string[] },
         out: (text: string) => void,
       ): Promise<number>;
     };
@@ -67,6 +71,12 @@ export const drillCommand: Command = {
         `cannot load the drill (it is TypeScript: run it with Node 24, node_modules/.bin/node): ${(error as Error).message}`,
       );
     }
-    return drill.main({ profile, dir: values.dir }, (text) => io.out(text));
+    try {
+      return await drill.main({ profile, dir: values.dir, only }, (text) => io.out(text));
+    } catch (error) {
+      if ((error as Error).message.startsWith('no fault '))
+        throw new UsageError((error as Error).message, usage);
+      throw error;
+    }
   },
 };
