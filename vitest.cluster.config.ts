@@ -8,8 +8,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/cluster/**/*.test.ts'],
-    // Run by chart-on-node.test.ts inside the node (vitest.in-node.config.ts), not from here.
-    exclude: ['test/cluster/in-node/**'],
+    // Run by chart-on-node.test.ts inside the node (vitest.in-node.config.ts), not from here;
+    // test/cluster/tilt is `make test-tilt` (vitest.tilt.config.ts).
+    exclude: ['test/cluster/in-node/**', 'test/cluster/tilt/**'],
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 300_000,

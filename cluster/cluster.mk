@@ -8,7 +8,7 @@ CLUSTER_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 CLUSTER_TOOLS_NICE ?= nice -n 19
 TOOLS_GO_P ?= 1
 
-.PHONY: cluster-tools cluster-up cluster-down test-cluster
+.PHONY: cluster-tools cluster-up cluster-down test-cluster test-tilt
 
 cluster-tools: ## build etcd, kube-apiserver, kubectl, … coredns into the tools cache (cold: ~29 min)
 	TOOLS_GO_P=$(TOOLS_GO_P) $(CLUSTER_TOOLS_NICE) bash tools/build.sh cluster
@@ -23,3 +23,8 @@ test-cluster: node_modules/.package-lock.json ## test/cluster: the chart on a re
 	TOOLS_GO_P=$(TOOLS_GO_P) $(CLUSTER_TOOLS_NICE) bash tools/build.sh cluster helm
 	$(NPM) run build
 	$(NPM) exec -- vitest run --config vitest.cluster.config.ts
+
+test-tilt: node_modules/.package-lock.json ## test/cluster/tilt: tilt ci/up/down on the node cluster with a local registry, podman builds (root)
+	TOOLS_GO_P=$(TOOLS_GO_P) $(CLUSTER_TOOLS_NICE) bash tools/build.sh cluster helm tilt
+	$(NPM) run build
+	$(NPM) exec -- vitest run --config vitest.tilt.config.ts

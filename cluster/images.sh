@@ -8,6 +8,8 @@
 #   bash cluster/images.sh --set-flags   print helm's --set flags for the project images (the
 #                                        services of services/services.yaml and the CLI)
 #   bash cluster/images.sh --list        print every image the chart gets, one per line
+#   CLUSTER_IMAGES=third-party bash cluster/images.sh   the Node base and the stand-ins only (Tilt
+#                                        builds the project images itself: make test-tilt)
 #
 #   helm install tracing-demo charts/tracing-demo -n tracing-demo --create-namespace \
 #     -f charts/tracing-demo/ci/local-cluster-values.yaml -f cluster/values.yaml \
@@ -148,6 +150,11 @@ project_inputs() {
     } | sha256sum | cut -c1-24
   )
 }
+CLUSTER_IMAGES="${CLUSTER_IMAGES:-all}"
+case "$CLUSTER_IMAGES" in
+  all | third-party) ;;
+  *) die "CLUSTER_IMAGES must be 'all' or 'third-party', not '$CLUSTER_IMAGES'" ;;
+esac
 inputs="$(project_inputs)"
 current=1
 if [ ! -s "$IMAGES_ENV" ]; then
@@ -157,7 +164,9 @@ else
     [ "$(image_inputs "$image")" = "$inputs" ] || current=0
   done < <(project_images)
 fi
-if [ "$current" = 1 ]; then
+if [ "$CLUSTER_IMAGES" = third-party ]; then
+  images_log "project images skipped (CLUSTER_IMAGES=third-party)"
+elif [ "$current" = 1 ]; then
   images_log "project images unchanged ($(wc -l <"$IMAGES_ENV") images, inputs $inputs)"
 else
   images_log "building the project images (deploy/images.sh; services and CLI, inputs $inputs)"
@@ -262,7 +271,9 @@ EOF
 
 ALL=()
 for name in "${STANDINS[@]}"; do ALL+=("${STANDIN[$name]}"); done
-while read -r _ image; do ALL+=("$image"); done < <(project_images)
+if [ "$CLUSTER_IMAGES" = all ]; then
+  while read -r _ image; do ALL+=("$image"); done < <(project_images)
+fi
 
 CTRD_SOCK="$CLUSTER_DIR/containerd/containerd.sock"
 if ! { [ -S "$CTRD_SOCK" ] && component_running containerd; }; then

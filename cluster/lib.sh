@@ -30,6 +30,12 @@ POD_CIDR="${CLUSTER_POD_CIDR:-10.214.0.0/24}"
 # NetworkPolicy enforcement in node mode (the bridge CNI has none): "kube-router" also runs
 # kube-router, as the policy controller only (cluster/node.sh); "none" (the default) does not.
 CLUSTER_NETWORK_POLICY="${CLUSTER_NETWORK_POLICY:-none}"
+# A local image registry in node mode (CLUSTER_REGISTRY=local): Debian's docker-registry (the
+# upstream distribution registry) on the node's loopback, which containerd pulls from over plain
+# HTTP and the cluster advertises in the KEP-1755 ConfigMap kube-public/local-registry-hosting,
+# as kind's local-registry recipe and ctlptl do; Tilt pushes there. "none" is the default.
+CLUSTER_REGISTRY="${CLUSTER_REGISTRY:-none}"
+REGISTRY_PORT="${CLUSTER_REGISTRY_PORT:-5001}"
 
 MARKER=.tracing-demo-cluster
 PKI="$CLUSTER_DIR/pki"
@@ -70,6 +76,11 @@ cluster_components() {
     none) ;;
     kube-router) [ "$CLUSTER_COMPONENTS" != node ] || c="$c kube-router" ;;
     *) die "CLUSTER_NETWORK_POLICY must be 'none' or 'kube-router', not '$CLUSTER_NETWORK_POLICY'" ;;
+  esac
+  case "$CLUSTER_REGISTRY" in
+    none) ;;
+    local) [ "$CLUSTER_COMPONENTS" != node ] || c="$c docker-registry" ;;
+    *) die "CLUSTER_REGISTRY must be 'none' or 'local', not '$CLUSTER_REGISTRY'" ;;
   esac
   echo "$c"
 }

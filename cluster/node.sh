@@ -68,6 +68,9 @@ state = "$CTRD/state"
   # Root lacks CAP_SYS_RESOURCE here: never ask for an oom_score_adj below containerd's own.
   restrict_oom_score_adj = true
   sandbox_image = "$PAUSE_IMAGE"
+  # Per-registry settings (hosts.toml): the local registry of CLUSTER_REGISTRY=local, plain HTTP.
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$CTRD/certs.d"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$CNI_DIR"
@@ -86,6 +89,15 @@ cat >"$CNI_DIR/10-tracing-demo.conflist" <<EOF
   {"type": "loopback"}
 ]}
 EOF
+mkdir -p "$CTRD/certs.d"
+if [ "$CLUSTER_REGISTRY" = local ]; then
+  mkdir -p "$CTRD/certs.d/localhost:$REGISTRY_PORT"
+  cat >"$CTRD/certs.d/localhost:$REGISTRY_PORT/hosts.toml" <<EOF
+server = "http://localhost:$REGISTRY_PORT"
+[host."http://localhost:$REGISTRY_PORT"]
+  capabilities = ["pull", "resolve"]
+EOF
+fi
 log "starting containerd ($CTRD_SOCK)"
 start containerd "$BIN_containerd" --config "$CTRD/config.toml"
 ctr_() { ctr --address "$CTRD_SOCK" --namespace k8s.io "$@"; }
@@ -179,3 +191,34 @@ until coredns_ready >/dev/null 2>&1; do
   sleep 1
 done
 log "CoreDNS ready ($((SECONDS - t0))s)"
+
+# --- the local registry (CLUSTER_REGISTRY=local): the distribution registry on the node's
+# loopback, its storage in the cluster dir, advertised to Tilt and other tools by KEP-1755.
+if [ "$CLUSTER_REGISTRY" = local ]; then
+  mkdir -p "$CLUSTER_DIR/registry"
+  cat >"$CLUSTER_DIR/registry/config.yml" <<EOF
+version: 0.1
+log: {level: warn}
+storage:
+  filesystem: {rootdirectory: $CLUSTER_DIR/registry/data}
+  delete: {enabled: true}
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+EOF
+  log "starting the local registry (localhost:$REGISTRY_PORT)"
+  start docker-registry "$BIN_docker_registry" serve "$CLUSTER_DIR/registry/config.yml"
+  wait_ready docker-registry 30 curl -fsS --max-time 5 "http://127.0.0.1:$REGISTRY_PORT/v2/"
+  cat >"$CLUSTER_DIR/registry/local-registry-hosting.yaml" <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: local-registry-hosting
+  namespace: kube-public
+data:
+  localRegistryHosting.v1: |
+    host: "localhost:$REGISTRY_PORT"
+    hostFromContainerRuntime: "localhost:$REGISTRY_PORT"
+    help: "https://github.com/kubernetes/enhancements/tree/master/keps/sig-cluster-lifecycle/generic/1755-communicating-a-local-registry"
+EOF
+  KUBECONFIG="$KUBECONFIG_ADMIN" "$(cluster_tool kubectl)" apply -f "$CLUSTER_DIR/registry/local-registry-hosting.yaml" >/dev/null
+fi

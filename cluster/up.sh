@@ -34,6 +34,7 @@ if [ "$NODE_MODE" = 1 ]; then
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
   # kube-router (CLUSTER_NETWORK_POLICY=kube-router) keeps its pod and namespace sets in ipsets.
   if [ "$CLUSTER_NETWORK_POLICY" = kube-router ]; then command -v ipset >/dev/null || missing+=(ipset); fi
+  if [ "$CLUSTER_REGISTRY" = local ]; then command -v docker-registry >/dev/null || missing+=(docker-registry); fi
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
@@ -46,6 +47,7 @@ if [ "$NODE_MODE" = 1 ]; then
 fi
 for c in "${COMPONENTS[@]}"; do
   if [ "$c" = containerd ]; then BIN_containerd="$(command -v containerd)"; continue; fi
+  if [ "$c" = docker-registry ]; then BIN_docker_registry="$(command -v docker-registry)"; continue; fi
   declare "BIN_${c//-/_}=$(cluster_tool "$c")"
 done
 command -v openssl >/dev/null || die "openssl is needed for the certificates (apt-get install openssl)"

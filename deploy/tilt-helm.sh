@@ -5,7 +5,8 @@
 #           helm upgrade --install with the images Tilt built: $TILT_IMAGE_<i> (the reference the
 #           cluster pulls) becomes KEY<i>.repository and KEY<i>.tag. Prints the release's objects
 #           as YAML, which is how Tilt finds its pods (logs, readiness, Live Update).
-#   delete: deploy/tilt-helm.sh delete CONTEXT RELEASE NAMESPACE (tilt down)
+#   delete: deploy/tilt-helm.sh delete CONTEXT RELEASE NAMESPACE (tilt down): the release, and
+#           the Job `helm test` leaves
 # CONTEXT is the kube-context Tilt runs against; helm and kubectl come from PATH.
 set -euo pipefail
 [ $# -ge 4 ] || { echo "usage: $0 apply|delete CONTEXT RELEASE NAMESPACE [CHART KEY... -- FLAG...]" >&2; exit 2; }
@@ -40,6 +41,9 @@ case "$action" in
     ;;
   delete)
     "${helm_[@]}" uninstall "$release" --wait
+    # helm uninstall leaves the Job of the last `helm test` (a test hook): it goes too.
+    "${kubectl_[@]}" delete jobs --selector "app.kubernetes.io/instance=$release" \
+      --ignore-not-found --cascade=foreground --wait
     ;;
   *) echo "$0: apply or delete, not '$action'" >&2; exit 2 ;;
 esac

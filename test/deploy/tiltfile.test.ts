@@ -126,7 +126,11 @@ describe('Tiltfile', () => {
     expect(apply.release).toBe('tracing-demo');
     expect(apply.namespace).toBe('tracing-demo');
     expect(apply.flags.join(' ')).toBe(
-      '--create-namespace --values deploy/dev-values.yaml --values deploy/tilt-values.yaml',
+      [
+        '--create-namespace --values deploy/dev-values.yaml --values deploy/tilt-values.yaml',
+        // Room for Live Update's compiler next to each service.
+        ...services.map((s) => `--set services.${s.name}.resources.limits.memory=1Gi`),
+      ].join(' '),
     );
     expect(release?.DeployTarget.deleteCmd?.args).toEqual([
       'deploy/tilt-helm.sh',
@@ -142,7 +146,7 @@ describe('Tiltfile', () => {
       TILT_VALUES: 'cluster/values.yaml,cluster/tilt-values.yaml',
     });
     const tilted = withValues.Manifests.find((m) => m.Name === 'tracing-demo');
-    expect(applyOf(tilted).flags.slice(-4)).toEqual([
+    expect(applyOf(tilted).flags.slice(5, 9)).toEqual([
       '--values',
       'cluster/values.yaml',
       '--values',
@@ -223,12 +227,22 @@ describe('Tiltfile', () => {
 
   it('forwards the gateway, Grafana and Jaeger Services once the release is up', () => {
     const forwards = result.Manifests.filter((m) => m.Name.endsWith('-port-forward'));
-    const argv = Object.fromEntries(
-      forwards.map((m) => [m.Name, m.DeployTarget.ServeCmd?.Argv.slice(-2)]),
+    const argv = Object.fromEntries(forwards.map((m) => [m.Name, m.DeployTarget.ServeCmd?.Argv]));
+    // Again whenever it ends: kubectl port-forward exits when the pod it picked goes.
+    const forward = (target: string, ports: string) => [
+      'sh',
+      '-c',
+      `while true; do kubectl --namespace tracing-demo port-forward ${target} ${ports}; echo "port-forward ended; again in 1 s"; sleep 1; done`,
+    ];
+    expect(argv['gateway-port-forward']).toEqual(
+      forward('service/tracing-demo-api-gateway', '8080:3000'),
     );
-    expect(argv['gateway-port-forward']).toEqual(['service/tracing-demo-api-gateway', '8080:3000']);
-    expect(argv['grafana-port-forward']).toEqual(['service/tracing-demo-grafana', '3300:3000']);
-    expect(argv['jaeger-port-forward']).toEqual(['service/tracing-demo-jaeger', '16696:16686']);
+    expect(argv['grafana-port-forward']).toEqual(
+      forward('service/tracing-demo-grafana', '3300:3000'),
+    );
+    expect(argv['jaeger-port-forward']).toEqual(
+      forward('service/tracing-demo-jaeger', '16696:16686'),
+    );
     for (const forward of forwards) {
       expect(forward.ResourceDependencies).toEqual(['tracing-demo']);
       expect(forward.DeployTarget.Links?.[0]?.URL.Host).toMatch(/^localhost:\d+$/);
