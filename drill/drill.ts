@@ -92,6 +92,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     progress,
   });
   const samplers = startSamplers(platform);
+  // Interrupted (Ctrl-C, a test's timeout): stop what was started rather than orphan it.
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress(`${signal}: stopping the platform…`);
+    samplers.stop();
+    void platform.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const pids = Object.fromEntries(Object.entries(platform.services).map(([n, s]) => [n, s.pid]));
   try {
     const windows: Window[] = [];
@@ -149,7 +157,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       readiness: samplers.readiness,
       load: samplers.load,
       decisionWindowMs: DECISION_WINDOW_MS,
-      assertLatency: profile.assertLatency,
+      strict: profile.strict,
     });
     const queuePeak: Record<string, number> = {};
     for (const window of windows) {
@@ -170,6 +178,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     return report;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     samplers.stop();
     progress('stopping the platform…');
     await platform.stop();

@@ -48,7 +48,7 @@ function input(name: string, records: RequestRecord[], overrides: Partial<Accoun
     readiness: [],
     load: [],
     decisionWindowMs: 500,
-    assertLatency: false,
+    strict: false,
     ...overrides,
   } satisfies AccountInput;
 }
@@ -78,6 +78,19 @@ describe("the drill's account", () => {
     expect(steady?.sampledTraces).toMatchObject({ lost: 2, lostUndecidedAtKill: 1 });
     expect(steady?.violations).toEqual([`1 sampled traces lost (e.g. ${older.traceId})`]);
     expect(kill?.violations).toEqual([]);
+  });
+
+  it('names traces lost at a graceful restart, and fails on them only when strict', () => {
+    const before = record(900, 200); // ended 90 ms before the SIGTERM at 1000
+    const traces = new Map<string, TraceCheck>();
+    const [steady] = account(input('collector-term', [before], { traces }));
+    expect(steady?.sampledTraces).toMatchObject({ lost: 1, lostAtGracefulRestart: 1 });
+    expect(steady?.violations).toEqual([]);
+
+    const [strict] = account(input('collector-term', [before], { traces, strict: true }));
+    expect(strict?.violations).toEqual([
+      `1 sampled traces lost at the collector's graceful restart (e.g. ${before.traceId})`,
+    ]);
   });
 
   it('needs every acknowledged order stored with its event consumed', () => {

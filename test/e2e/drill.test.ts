@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // Kept after the run (report, logs) to read when something failed; cleared at the next one.
@@ -36,6 +36,10 @@ it('keeps every order and every error trace through the quick fault drill', asyn
     output += chunk.toString();
     process.stdout.write(chunk);
   };
+  // On a timeout the drill is told to stop, and stops the platform it started.
+  onTestFinished(() => {
+    if (drill.exitCode === null && drill.signalCode === null) drill.kill('SIGTERM');
+  });
   drill.stdout.on('data', show);
   drill.stderr.on('data', show);
   const code = await new Promise<number | null>((resolve) => drill.on('exit', resolve));
