@@ -220,6 +220,19 @@ describe('tilt up for real: podman builds, a local registry, a single-node clust
     writeFileSync(join(workDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\n.local/tilt/report.json:\n${JSON.stringify(report, null, 2)}\n`);
     if (cluster) await clusterDown(cluster);
+    // Tilt's references to what it pushed: the registry went with the cluster. Only the names
+    // go; the layers stay in podman's cache for the next run.
+    const refs = await run('podman', [
+      ...[
+        'images',
+        '--format',
+        '{{.Repository}}:{{.Tag}}',
+        '--filter',
+        'reference=localhost:5001/*',
+      ],
+    ]);
+    for (const ref of refs.stdout.split('\n').filter(Boolean))
+      await run('podman', ['untag', ref, ref]);
   }, 300_000);
 
   it('says in one line when the registry the cluster advertises does not answer', async () => {
