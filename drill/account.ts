@@ -202,7 +202,7 @@ export function account(input: AccountInput): WindowAccount[] {
     if (!fault) steadyP99 = latencyMs.p99;
     else if (
       input.strict &&
-      fault.allowed.place === undefined &&
+      fault.latencyBound &&
       steadyP99 !== null &&
       latencyMs.p99 !== null &&
       latencyMs.p99 > steadyP99 * 1.1

@@ -21,6 +21,8 @@ export interface Fault {
    * 200) that this fault may cause, by operation; anything else is a broken invariant.
    */
   allowed: Partial<Record<'login' | 'place' | 'list' | 'get', readonly number[]>>;
+  /** The issue's "p99 within +10 % of the steady state" applies (an outage of the tracing). */
+  latencyBound?: boolean;
   /** Injects the fault, holds it `seconds`, lifts it; resolves once the component is back. */
   run(platform: Platform, seconds: number): Promise<FaultMarks>;
 }
@@ -72,6 +74,7 @@ export const FAULTS: readonly Fault[] = [
     name: 'collector-kill',
     how: 'SIGKILL the collector, start it again after the window',
     allowed: {},
+    latencyBound: true,
     async run(platform, seconds) {
       const collector = backend(platform, 'collector');
       const injectedAt = Date.now();
@@ -85,6 +88,7 @@ export const FAULTS: readonly Fault[] = [
     name: 'collector-hang',
     how: 'SIGSTOP the collector, SIGCONT after the window',
     allowed: {},
+    latencyBound: true,
     async run(platform, seconds) {
       const collector = backend(platform, 'collector');
       const injectedAt = Date.now();
