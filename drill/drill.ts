@@ -1,6 +1,6 @@
 /**
- * The fault drill: the platform as `make local` runs it (startPlatform with local/stack.ts's
- * backends and token) on free ports, loadgen at a steady rate, then each fault of faults.ts
+ * The fault drill: the platform as `make local` runs it (local/stack.ts, without Grafana) on
+ * free ports, loadgen at a steady rate, then each fault of faults.ts
  * against the real process, one at a time with a recovery gap; then the account (account.ts)
  * from loadgen's records, the database, the worker's log, the trace store and /proc.
  */
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jaegerStore, TraceNotFoundError, type TraceStore } from '@tracing-demo/cli';
 import { buildTraceTree, scrape, sumOf } from '@tracing-demo/otlp';
-import { type Platform, startPlatform, waitFor } from '@tracing-demo/platform';
+import { type Platform, waitFor } from '@tracing-demo/platform';
 import pg from 'pg';
-import { syntheticToken } from '../local/stack.ts';
+import { startLocalStack } from '../local/stack.ts';
 import {
   account,
   type OrderRow,
@@ -30,7 +30,7 @@ const DECISION_WINDOW_MS = 10_000;
 
 export interface DrillOptions {
   profile: Profile;
-  /** The run's directory: report.json, requests.jsonl, logs/, state/. */
+  /** The run's directory: report.json, requests.jsonl, state/ (logs in state/logs/). */
   dir: string;
   progress: (message: string) => void;
   /** Only these faults (every one if unset), e.g. to look closer at one. */
@@ -54,41 +54,25 @@ export interface DrillReport {
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const { profile, dir, progress } = options;
   const stateDir = join(dir, 'state');
-  const logDir = join(dir, 'logs');
   const recordsFile = join(dir, 'requests.jsonl');
   rmSync(stateDir, { recursive: true, force: true });
-  rmSync(logDir, { recursive: true, force: true });
   rmSync(recordsFile, { force: true });
   mkdirSync(stateDir, { recursive: true });
   const startedAt = new Date();
 
-  const platform = await startPlatform({
-    ports: 'free',
-    logDir,
+  const { platform } = await startLocalStack({
     stateDir,
-    backends: {
-      postgresql: 'start',
-      rabbitmq: 'start',
-      jaeger: {},
-      collector: {},
-      prometheus: {},
-    },
-    env: {
-      OTEL_TRACES_SAMPLER: 'always_on',
-      OTEL_BSP_SCHEDULE_DELAY: '500',
+    ports: 'free',
+    grafana: false,
+    serviceEnv: {
       // The drill's traffic alone: no background failures, no rate limit in the way.
       PAYMENT_FAILURE_RATE: '0',
       PAYMENT_SLOW_RATE: '0',
       RATE_LIMIT_PER_MINUTE: '100000',
+      LOADGEN_RATE: String(profile.rate),
+      LOADGEN_RECORDS_FILE: recordsFile,
+      LOADGEN_PROGRESS_SECONDS: '30',
     },
-    serviceEnv: {
-      loadgen: {
-        LOADGEN_RATE: String(profile.rate),
-        LOADGEN_RECORDS_FILE: recordsFile,
-        LOADGEN_PROGRESS_SECONDS: '30',
-      },
-    },
-    syntheticToken: syntheticToken(stateDir),
     progress,
   });
   const samplers = startSamplers(platform);

@@ -18,6 +18,8 @@ export interface StackOptions {
   ports: 'well-known' | 'free';
   /** Environment for every service (LOADGEN_RATE, PAYMENT_*, …). */
   serviceEnv?: Record<string, string>;
+  /** Grafana when a binary is installed (the default); false for a stack nobody looks at. */
+  grafana?: boolean;
   progress?: (message: string) => void;
 }
 
@@ -37,6 +39,8 @@ export interface LocalStack {
   logDir: string;
   /** Why Grafana is not running, when it is not. */
   grafanaSkipped?: string;
+  /** The processes themselves, for whoever signals or restarts them (the drill). */
+  platform: Platform;
   stop(): Promise<void>;
 }
 
@@ -82,16 +86,17 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     progress: step,
   });
   const urls = platform.urls as Required<Platform['urls']>;
-  let grafana: GrafanaProcess | { skipped: string };
+  let grafana: GrafanaProcess | { skipped: string } = { skipped: 'not asked for' };
   try {
-    grafana = await startGrafana({
-      port: options.ports === 'well-known' ? GRAFANA_PORT : await freePort(),
-      stateDir: join(options.stateDir, 'grafana'),
-      prometheusUrl: urls.prometheus,
-      traceStore: 'jaeger',
-      tracesUrl: urls.jaeger,
-      logFile: join(logDir, 'grafana.log'),
-    });
+    if (options.grafana !== false)
+      grafana = await startGrafana({
+        port: options.ports === 'well-known' ? GRAFANA_PORT : await freePort(),
+        stateDir: join(options.stateDir, 'grafana'),
+        prometheusUrl: urls.prometheus,
+        traceStore: 'jaeger',
+        tracesUrl: urls.jaeger,
+        logFile: join(logDir, 'grafana.log'),
+      });
   } catch (error) {
     await platform.stop();
     throw error;
@@ -113,6 +118,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     },
     logDir,
     grafanaSkipped: 'skipped' in grafana ? grafana.skipped : undefined,
+    platform,
     async stop() {
       if ('stop' in grafana) await grafana.stop().catch(() => undefined);
       await platform.stop();
