@@ -3,8 +3,9 @@
  *
  * Runs the named benchmarks (all of the default set when none is named), prints each one's
  * tables and writes bench/results/<name>.json (<name>.quick.json with --quick, so a smoke run
- * never replaces the published numbers). `--readme` only regenerates bench/README.md's results
- * section from the result files.
+ * never replaces the published numbers), then bench/results/summary.json (summary.quick.json)
+ * from every benchmark's latest result file. `--readme` only regenerates summary.json and
+ * bench/README.md's results section from the result files.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { collectorCapacity } from './collector-capacity.ts';
 import { updateReadme } from './lib/readme.ts';
 import { type Benchmark, renderTable, runBenchmark } from './lib/report.ts';
+import { writeSummary } from './lib/summary.ts';
 import { overhead } from './overhead.ts';
 import { overheadCandidates } from './overhead-candidates.ts';
 import { samplingEconomy } from './sampling-economy.ts';
@@ -58,6 +60,10 @@ if (unknown.length > 0) {
 }
 
 if (readmeOnly) {
+  writeSummary(
+    ALL.map((b) => b.name),
+    false,
+  );
   updateReadme();
   process.exit(0);
 }
@@ -79,7 +85,7 @@ for (const benchmark of selected) {
     );
     for (const table of result.tables) say(`\n${renderTable(table)}`);
     say('');
-    for (const line of result.summary) say(`• ${line}`);
+    for (const line of result.headlines) say(`• ${line}`);
     say(
       `(${result.durationSeconds} s; load average ${result.load.start.loadavg.join(' ')} → ${result.load.end.loadavg.join(' ')})`,
     );
@@ -94,6 +100,13 @@ for (const benchmark of selected) {
   if (process.env.BENCH_KEEP === '1') say(`[${benchmark.name}] logs kept in ${workDir}`);
   else rmSync(workDir, { recursive: true, force: true });
 }
+const summary = writeSummary(
+  ALL.map((b) => b.name),
+  quick,
+);
+say(
+  `\nsummary${quick ? '.quick' : ''}.json: ${Object.keys(summary.keys).length} keys; missing: ${Object.keys(summary.missing).join(', ') || 'none'}`,
+);
 if (!quick && failed === 0) updateReadme();
 say(
   `\nbenchmarks: ${selected.length - failed} done, ${failed} failed, ${Math.round((performance.now() - began) / 1000)} s`,

@@ -1,5 +1,5 @@
 /** Tables on stdout (and in the README) and the JSON result files. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LoadSample, loadSample, type MachineInfo, machineInfo } from './machine.ts';
 
@@ -49,7 +49,41 @@ export interface BenchResult {
   settings: Record<string, unknown>;
   data: unknown;
   tables: Table[];
-  summary: string[];
+  /** The findings in a line each, printed and shown in bench/README.md. */
+  headlines: string[];
+  /** Issue 20's keys this benchmark measures (`services_us_per_span`, …), merged into summary.json. */
+  summary?: Record<string, number>;
+}
+
+/** What a benchmark's run returns. */
+export interface Outcome {
+  settings: Record<string, unknown>;
+  data: unknown;
+  tables: Table[];
+  headlines?: string[];
+  /**
+   * Issue 20's keys (see bench/lib/summary.ts). A benchmark that still returns its headline
+   * lines here (the layout before summary.json) is read as such.
+   */
+  summary?: Record<string, number> | string[];
+}
+
+/** Splits an outcome's or an older result file's `summary` into headlines and keys. */
+export function normalize<T extends Outcome>(
+  outcome: T,
+): Omit<T, 'summary' | 'headlines'> & { headlines: string[]; summary?: Record<string, number> } {
+  const { summary, headlines, ...rest } = outcome;
+  if (Array.isArray(summary)) return { ...rest, headlines: [...(headlines ?? []), ...summary] };
+  return summary === undefined
+    ? { ...rest, headlines: headlines ?? [] }
+    : { ...rest, headlines: headlines ?? [], summary };
+}
+
+/** Reads a result file, old layouts included; undefined when there is none. */
+export function readResult(name: string, quick: boolean): BenchResult | undefined {
+  const path = resultPath(name, quick);
+  if (!existsSync(path)) return undefined;
+  return normalize(JSON.parse(readFileSync(path, 'utf8')) as BenchResult & Outcome);
 }
 
 export interface BenchContext {
@@ -62,12 +96,7 @@ export interface BenchContext {
 export interface Benchmark {
   name: string;
   description: string;
-  run(context: BenchContext): Promise<{
-    settings: Record<string, unknown>;
-    data: unknown;
-    tables: Table[];
-    summary: string[];
-  }>;
+  run(context: BenchContext): Promise<Outcome>;
 }
 
 export function resultPath(name: string, quick: boolean): string {
@@ -90,7 +119,7 @@ export async function runBenchmark(
     durationSeconds: Math.round((performance.now() - began) / 1000),
     machine: machineInfo(),
     load: { start, end: loadSample() },
-    ...outcome,
+    ...normalize(outcome),
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(
