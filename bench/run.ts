@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectorCapacity } from './collector-capacity.ts';
+import { compare } from './compare.ts';
 import { updateReadme } from './lib/readme.ts';
 import { type Benchmark, renderTable, runBenchmark } from './lib/report.ts';
 import { writeSummary } from './lib/summary.ts';
@@ -18,25 +19,31 @@ import { overhead } from './overhead.ts';
 import { overheadCandidates } from './overhead-candidates.ts';
 import { samplingEconomy } from './sampling-economy.ts';
 import { serviceAlone } from './service-alone.ts';
-import { spanFloor } from './span-floor.ts';
 import { timeToVisibility } from './time-to-visibility.ts';
 
 /** What `node bench/run.ts` runs; the others only when named. */
-const DEFAULT = [overhead, spanFloor, collectorCapacity, samplingEconomy, timeToVisibility];
-const ALL: Benchmark[] = [...DEFAULT, overheadCandidates, serviceAlone];
+const DEFAULT = [overhead, collectorCapacity, samplingEconomy, timeToVisibility];
+const ALL: Benchmark[] = [...DEFAULT, compare, overheadCandidates, serviceAlone];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const readmeOnly = args.includes('--readme');
 const names = args.filter((arg) => !arg.startsWith('--'));
+/** `--mode=order`, `--variants=a,b`: options for the benchmark named (compare). */
+const options = Object.fromEntries(
+  args.flatMap((arg) => {
+    const m = /^--([a-z]+)=(.*)$/.exec(arg);
+    return m ? [[m[1] as string, m[2] as string]] : [];
+  }),
+);
 const unknownFlags = args.filter(
-  (arg) => arg.startsWith('--') && !['--quick', '--readme'].includes(arg),
+  (arg) => arg.startsWith('--') && !['--quick', '--readme'].includes(arg) && !arg.includes('='),
 );
 
 if (args.includes('--help') || args.includes('-h') || unknownFlags.length > 0) {
   process.stdout.write(
     [
-      'usage: node bench/run.ts [name…] [--quick] [--readme]',
+      'usage: node bench/run.ts [name…] [--quick] [--readme] [--key=value…]',
       '',
       ...ALL.map(
         (b) =>
@@ -44,7 +51,8 @@ if (args.includes('--help') || args.includes('-h') || unknownFlags.length > 0) {
       ),
       '',
       '  --quick   ~1 minute each, for smoke-checking; writes bench/results/<name>.quick.json',
-      '  --readme  only regenerate the results section of bench/README.md',
+      '  --readme  only regenerate results/summary.json and the results section of bench/README.md',
+      '  compare:  --mode=service|order|floor --variants=a,b,… (see bench/compare.ts)',
       '',
     ].join('\n'),
   );
@@ -69,7 +77,9 @@ if (readmeOnly) {
 }
 
 const selected = names.length > 0 ? ALL.filter((b) => names.includes(b.name)) : DEFAULT;
-const command = `node bench/run.ts${names.length ? ` ${names.join(' ')}` : ''}${quick ? ' --quick' : ''}`;
+const command = ['node bench/run.ts', ...names, ...args.filter((arg) => arg.startsWith('--'))].join(
+  ' ',
+);
 const say = (message: string) => process.stdout.write(`${message}\n`);
 
 let failed = 0;
@@ -80,7 +90,7 @@ for (const benchmark of selected) {
   try {
     const result = await runBenchmark(
       benchmark,
-      { quick, workDir, log: (message) => say(`[${benchmark.name}] ${message}`) },
+      { quick, options, workDir, log: (message) => say(`[${benchmark.name}] ${message}`) },
       command,
     );
     for (const table of result.tables) say(`\n${renderTable(table)}`);

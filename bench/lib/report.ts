@@ -57,6 +57,8 @@ export interface BenchResult {
 
 /** What a benchmark's run returns. */
 export interface Outcome {
+  /** The result file's name when not the benchmark's (`compare-<mode>`). */
+  resultName?: string;
   settings: Record<string, unknown>;
   data: unknown;
   tables: Table[];
@@ -88,6 +90,8 @@ export function readResult(name: string, quick: boolean): BenchResult | undefine
 
 export interface BenchContext {
   quick: boolean;
+  /** `--key=value` arguments of run.ts, for the benchmark that reads them. */
+  options: Record<string, string>;
   log(message: string): void;
   /** A directory for logs and data of this run, removed afterwards unless BENCH_KEEP=1. */
   workDir: string;
@@ -110,9 +114,10 @@ export async function runBenchmark(
 ): Promise<BenchResult> {
   const start = loadSample();
   const began = performance.now();
-  const outcome = await benchmark.run(context);
+  const { resultName, ...outcome } = await benchmark.run(context);
+  const name = resultName ?? benchmark.name;
   const result: BenchResult = {
-    name: benchmark.name,
+    name,
     mode: context.quick ? 'quick' : 'full',
     command,
     startedAt: start.at,
@@ -123,7 +128,7 @@ export async function runBenchmark(
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(
-    resultPath(benchmark.name, context.quick),
+    resultPath(name, context.quick),
     `${JSON.stringify(result, (_key, value) => (typeof value === 'bigint' ? Number(value) : value), 2)}\n`,
   );
   return result;
