@@ -18,7 +18,8 @@
  * Variants (service, order): `on` (alias `baseline`) the project register, `off` the same with
  * OTEL_SDK_DISABLED=true, `bare` no telemetry module at all, `http-json`, `bsp-2048`, `stock`
  * (@opentelemetry/auto-instrumentations-node/register, its defaults), `copy` and any switches of
- * bench/lib/register-candidate.ts joined by `+` (`no-pino`, `handler-span+pg-connect`, …).
+ * bench/lib/register-candidate.ts joined by `+` (`no-pino`, `handler-span+pg-connect`, …; `with-x`
+ * is the switch `x`).
  * Rounds alternate the variants' order, so drift hits them alike.
  */
 import { randomUUID } from 'node:crypto';
@@ -143,7 +144,8 @@ export function resolveVariant(name: string): Variant {
   const named = NAMED.find((v) => v.name === (name === 'baseline' ? 'on' : name));
   if (named) return name === 'baseline' ? { ...named, name } : named;
   const switches = candidateSwitches();
-  const changes = name.split('+');
+  // `with-handler-span` (overhead-candidates' name) is the switch `handler-span`.
+  const changes = name.split('+').map((c) => (switches.has(c) ? c : c.replace(/^with-/, '')));
   const unknown = changes.filter((change) => !switches.has(change));
   if (unknown.length > 0) {
     throw new Error(

@@ -6,7 +6,7 @@
  * counters) and the disk its badger directory really uses, and checks in the sampled Jaeger that
  * every error and slow trace is there, complete and found by search.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceStore } from '@tracing-demo/cli';
 import {
@@ -32,7 +32,8 @@ import { startTee } from './lib/tee.ts';
 import { orderTraffic, type SentRequest, TraceIdsFromLog } from './lib/traffic.ts';
 
 const SETTINGS = {
-  full: { rate: 25, seconds: 48 },
+  // ≥ 3600 ordinary traces: one run's share then has σ ≤ 0.5 points at 10%.
+  full: { rate: 25, seconds: 150 },
   quick: { rate: 20, seconds: 15 },
 };
 const FAULTS = {
@@ -43,6 +44,39 @@ const FAULTS = {
 const SLOW_MS = 1000;
 /** badger's counters reach Jaeger's /metrics on this tick (metrics_update_interval's default). */
 const BADGER_METRICS_TICK_MS = 10_000;
+
+/** The baseline policy's percentage, as collector/otel-collector.yaml sets it by default. */
+function configuredPercent(): number {
+  const config = readFileSync(
+    join(import.meta.dirname, '..', 'collector', 'otel-collector.yaml'),
+    'utf8',
+  );
+  // A salt would change every decision; the prediction below uses the default one.
+  if (/hash_salt/.test(config)) throw new Error('the config sets hash_salt: update baselineKeeps');
+  const match =
+    /type: probabilistic\s+probabilistic:\s+sampling_percentage: \$\{env:SAMPLING_BASELINE_PERCENT:-([\d.]+)\}/.exec(
+      config,
+    );
+  if (!match) throw new Error("collector/otel-collector.yaml: no baseline policy's percentage");
+  return Number(match[1]);
+}
+
+const MASK = (1n << 64n) - 1n;
+const FNV_PRIME = 0x100000001b3n;
+const SALT = Buffer.from('default-hash-seed');
+
+/**
+ * Whether tail_sampling's probabilistic policy keeps this trace: FNV-1a 64 over the default salt
+ * and the id's 16 bytes, at most MaxUint64 × ratio (v0.159 internal/sampling/probabilistic.go,
+ * hashTraceID and calculateThreshold).
+ */
+export function baselineKeeps(traceIdHex: string, percent: number): boolean {
+  let hash = 0xcbf29ce484222325n;
+  for (const bytes of [SALT, Buffer.from(traceIdHex, 'hex')]) {
+    for (const byte of bytes) hash = ((hash ^ BigInt(byte)) * FNV_PRIME) & MASK;
+  }
+  return hash <= (MASK * BigInt(Math.round(percent * 1e6))) / 100_000_000n;
+}
 
 interface Pipeline {
   name: string;
@@ -249,8 +283,7 @@ export const samplingEconomy: Benchmark = {
         minDurationMs: SLOW_MS,
         limit: 1000,
       });
-      const checks: Check[] = [];
-      for (const request of sent) {
+      const check = async (request: SentRequest): Promise<Check> => {
         const traceId = logs.traceIds.get(request.requestId);
         const full = traceId ? await traceById(keepAll.store, traceId) : undefined;
         const kind: Check['kind'] = !full
@@ -261,7 +294,7 @@ export const samplingEconomy: Benchmark = {
               ? 'slow'
               : 'normal';
         const kept = traceId ? await traceById(sampled.store, traceId) : undefined;
-        checks.push({
+        return {
           kind,
           requestId: request.requestId,
           traceId,
@@ -275,7 +308,12 @@ export const samplingEconomy: Benchmark = {
           injectedSlow: full?.injectedSlow ?? false,
           durationMs: full?.durationMs ?? 0,
           longestSpanMs: full?.longestSpanMs ?? 0,
-        });
+        };
+      };
+      // A few lookups at a time: thousands of traces, two Jaegers.
+      const checks: Check[] = [];
+      for (let i = 0; i < sent.length; i += 8) {
+        checks.push(...(await Promise.all(sent.slice(i, i + 8).map(check))));
       }
 
       log("waiting for badger's counters, then stopping both Jaegers…");
@@ -317,11 +355,19 @@ export const samplingEconomy: Benchmark = {
       const b = delta('keepAll');
       const ratio = (x: number, y: number) => percent(x / Math.max(1, y));
       const of = (kind: Check['kind']) => checks.filter((c) => c.kind === kind);
+      // Ordinary traces: no error, not slow; the bench sends no synthetic ones. Only the
+      // baseline policy can keep them, and it decides by the trace id alone.
       const normal = of('normal');
       const normalKept = normal.filter((c) => c.foundById).length;
       const baselineShare = normalKept / Math.max(1, normal.length);
-      // A 95% interval for a 10% binomial share over this many traces.
-      const halfWidth = 1.96 * Math.sqrt((0.1 * 0.9) / Math.max(1, normal.length));
+      const percentConfigured = configuredPercent();
+      const p = percentConfigured / 100;
+      const predicted = normal.filter((c) => baselineKeeps(c.traceId as string, percentConfigured));
+      const mismatches = normal.filter(
+        (c) => c.foundById !== baselineKeeps(c.traceId as string, percentConfigured),
+      );
+      const sigma = Math.sqrt((p * (1 - p)) / Math.max(1, normal.length));
+      const z = (baselineShare - p) / sigma;
       const count = (kind: 'error' | 'slow', pick: (c: Check) => boolean) =>
         of(kind).filter(pick).length;
       const mustKeep = [...of('error'), ...of('slow')];
@@ -403,9 +449,9 @@ export const samplingEconomy: Benchmark = {
             [
               'the rest',
               normal.length,
-              `${normalKept} kept`,
+              `${normalKept} kept, ${predicted.length} predicted, ${mismatches.length} differ`,
               undefined,
-              `${percent(baselineShare)} kept (10% configured, ±${percent(halfWidth)} at 95%)`,
+              `${percent(baselineShare)} kept (${percentConfigured}% configured, ${z >= 0 ? '+' : ''}${fixed(z, 2)} σ)`,
             ],
           ],
         },
@@ -419,13 +465,29 @@ export const samplingEconomy: Benchmark = {
           mustKeep,
           unknown: of('unknown').length,
           baselineShare,
+          // Every ordinary trace id, and which the sampled Jaeger has: the share can be
+          // re-checked against the policy's hash after the fact.
+          ordinary: {
+            percentConfigured,
+            traceIds: normal.map((c) => c.traceId),
+            kept: normal.filter((c) => c.foundById).map((c) => c.traceId),
+            mismatches: mismatches.map((c) => ({ traceId: c.traceId, kept: c.foundById })),
+          },
           sent: sent.length,
           teeFailures: tee.failures,
         },
         tables,
-        summary: [
+        summary: {
+          sampled_ratio_observed: baselineShare,
+          sampled_ratio_configured: p,
+          sampled_ratio_predicted: predicted.length / Math.max(1, normal.length),
+          sampled_ordinary_traces: normal.length,
+          sampled_prediction_mismatches: mismatches.length,
+        },
+        headlines: [
           `the project's sampling has Jaeger write ${ratio(a.badgerBytesWritten, b.badgerBytesWritten)} of the badger bytes of keeping everything (${ratio(a.spansWritten, b.spansWritten)} of the spans; ${ratio(a.diskStopped.total, b.diskStopped.total)} of the disk after a stop, ${ratio(a.diskRunning.total, b.diskRunning.total)} while running) for the same traffic`,
-          `${allKept ? 'all' : 'NOT all'} ${mustKeep.length} error/slow traces present by id and complete, and found by search where Jaeger's search can find them; ${percent(baselineShare)} of the other ${normal.length} kept (10% configured)`,
+          `${allKept ? 'all' : 'NOT all'} ${mustKeep.length} error/slow traces present by id and complete, and found by search where Jaeger's search can find them; ${percent(baselineShare)} of the other ${normal.length} kept (${percentConfigured}% configured, ${z >= 0 ? '+' : ''}${fixed(z, 2)} σ)`,
+          `ordinary traces kept ${mismatches.length === 0 ? 'exactly' : 'NOT exactly'} as the baseline policy's hash predicts (FNV-1a over the default salt and the trace id): ${normal.length - mismatches.length} of ${normal.length} agree`,
         ],
       };
     } finally {
