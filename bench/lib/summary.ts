@@ -57,7 +57,7 @@ export const KEYS: Key[] = [
     name: 'machine_throughput_ratio',
     benchmark: 'overhead',
     measure: 'whole machine, order flow, traced ÷ untraced saturated throughput',
-    unit: '×',
+    unit: '',
     target: { op: '>=', value: 0.8 },
   },
   {
@@ -158,7 +158,7 @@ export function writeSummary(benchmarks: string[], quick: boolean): Summary {
 
 const show = (value: number, unit: string) =>
   unit === ''
-    ? `${(value * 100).toFixed(2)}%`
+    ? `${(value * 100).toFixed(1)}%`
     : unit === '×'
       ? `${value.toFixed(2)}×`
       : `${Number.isInteger(value) ? value : value.toFixed(value < 10 ? 2 : 1)} ${unit}`;
@@ -197,7 +197,7 @@ export function summaryTable(summary: Summary): string[] {
   const rows = KEYS.map((key) => {
     const entry = summary.keys[key.name];
     const target = key.target
-      ? `${key.target.op === '<=' ? '≤' : '≥'} ${show(key.target.value, key.unit)}${key.target.mustShow !== undefined && key.target.mustShow !== key.target.value ? ` (must show ${show(key.target.mustShow, key.unit)})` : ''}`
+      ? `${key.target.op === '<=' ? '≤' : '≥'} ${show(key.target.value, key.unit)}${key.target.mustShow !== undefined && key.target.mustShow !== key.target.value ? ` (must show ${key.target.op === '<=' ? '≤' : '≥'} ${show(key.target.mustShow, key.unit)})` : ''}`
       : key.name === 'stock_register_us_per_span'
         ? 'more than ours'
         : key.name === 'sampled_ratio_observed'
