@@ -1,13 +1,17 @@
 /**
- * Instrumentation overhead: the services with tracing ON (exporting OTLP to the real collector
- * running collector/otel-collector.yaml) against tracing OFF (OTEL_SDK_DISABLED=true), both
- * started with the same `node --import @tracing-demo/telemetry/register`, in alternating rounds
- * (ABBA order) of one run on one machine.
+ * What tracing costs the services: the project's register exporting to the real collector (ON),
+ * the same with OTEL_SDK_DISABLED=true (OFF) and the stock auto-instrumentations register
+ * (STOCK), three stacks side by side, in rounds whose order rotates so drift hits all alike.
+ * Per round: the services tier placed as a cluster runs it (the collector alone on one core),
+ * then the whole machine (everything on both cores).
  */
 import {
   type Infra,
+  type Layout,
   measure,
   type Phase,
+  place,
+  STOCK,
   stackCpuOf,
   startInfra,
   startTarget,
@@ -16,33 +20,42 @@ import {
   waitQuiet,
 } from './lib/app-bench.ts';
 import { drive, type LoadOptions, type LoadResult, pooled } from './lib/load.ts';
-import { cpuSeconds } from './lib/proc.ts';
+import { ALL_CPUS, cpuSeconds, pinProcess } from './lib/proc.ts';
 import { type Benchmark, type Cell, fixed, percent, type Table } from './lib/report.ts';
-import { median } from './lib/stats.ts';
+import { max, median, min } from './lib/stats.ts';
 
 /** Service-to-service calls per request: what "per hop" divides by. */
 export const HOPS = { order: 2, read: 1, login: 1 } as const;
 
-export const VARIANTS: Variant[] = [
-  { name: 'on', label: 'tracing ON (OTLP → collector)', env: {} },
-  {
-    name: 'off',
-    label: 'tracing OFF (OTEL_SDK_DISABLED=true)',
-    env: { OTEL_SDK_DISABLED: 'true' },
-  },
+const ON: Variant = { name: 'on', label: 'tracing ON (project register → collector)', env: {} };
+const OFF: Variant = {
+  name: 'off',
+  label: 'tracing OFF (OTEL_SDK_DISABLED=true)',
+  env: { OTEL_SDK_DISABLED: 'true' },
+};
+export const VARIANTS: Variant[] = [ON, OFF, { ...STOCK, label: `STOCK (${STOCK.label})` }];
+
+/**
+ * The variants' order per round (indices into VARIANTS): over any 2 or 4 consecutive rounds
+ * each pair runs first as often as second.
+ */
+const ORDERS = [
+  [0, 1, 2],
+  [2, 1, 0],
+  [1, 2, 0],
+  [0, 2, 1],
+  [2, 0, 1],
+  [1, 0, 2],
 ];
 
 const SETTINGS = {
   full: {
-    rounds: 5,
+    rounds: 4,
     warmupSeconds: 3,
     orderSeconds: 8,
     orderLatencySeconds: 6,
-    readSeconds: 4,
     readLatencySeconds: 4,
-    loginSeconds: 3,
     connections: 16,
-    loginConnections: 4,
     quietMinMs: 5500,
   },
   quick: {
@@ -50,16 +63,24 @@ const SETTINGS = {
     warmupSeconds: 2,
     orderSeconds: 3,
     orderLatencySeconds: 2,
-    readSeconds: 3,
     readLatencySeconds: 2,
-    loginSeconds: 3,
     connections: 16,
-    loginConnections: 4,
     quietMinMs: 3000,
   },
 };
 type Settings = (typeof SETTINGS)['full'];
 
+/** What runRestarting needs (overhead-candidates, compare). */
+export interface RestartSettings {
+  rounds: number;
+  warmupSeconds: number;
+  orderSeconds: number;
+  orderLatencySeconds: number;
+  connections: number;
+  quietMinMs: number;
+}
+
+/** A round of runRestarting (overhead-candidates). */
 export interface RoundResult {
   round: number;
   variant: string;
@@ -68,136 +89,125 @@ export interface RoundResult {
   login: Phase;
 }
 
+/** One variant's measurements in one round of `overhead`. */
+export interface TierRound {
+  round: number;
+  variant: string;
+  /** Services tier, cluster layout: the order flow saturated, CPU through the quiet point. */
+  tier: Phase;
+  /** Cluster layout, 1 connection: the order flow and the single hop. */
+  orderSingle: LoadResult;
+  readSingle: LoadResult;
+  /** Whole machine, order flow saturated (ON and OFF only). */
+  machine?: Phase;
+}
+
 function brief(load: LoadResult) {
   return `${load.rps.toFixed(0)} req/s p50 ${load.latency.p50.toFixed(2)} ms p99 ${load.latency.p99.toFixed(2)} ms${load.non2xx || load.errors ? ` (non-2xx ${load.non2xx}, errors ${load.errors})` : ''}`;
 }
 
 type Log = (message: string) => void;
-type Scenarios = { read: boolean; login: boolean };
+type Running = { variant: Variant; target: Target };
 
 /**
- * Unloaded latency (1 connection) of every target, in short slices taken in turn (A B B A …),
+ * Unloaded latency (1 connection) of every target, in 1 s slices taken in turn (A B C C B A …),
  * so that whatever else the machine does in those seconds hits every variant alike.
  */
 async function interleavedSingle(
-  targets: { variant: Variant; target: Target }[],
+  targets: Running[],
   load: (target: Target) => LoadOptions,
   seconds: number,
 ): Promise<Map<string, LoadResult>> {
-  const sliceSeconds = 1;
   const slices = new Map<string, LoadResult[]>(targets.map((t) => [t.variant.name, []]));
-  for (let k = 0; k < Math.max(1, Math.round(seconds / sliceSeconds)); k++) {
+  for (let k = 0; k < Math.max(1, seconds); k++) {
     for (const { variant, target } of k % 2 === 0 ? targets : [...targets].reverse()) {
-      const result = await drive({
-        ...load(target),
-        durationSeconds: sliceSeconds,
-        keepSamples: true,
-      });
+      const result = await drive({ ...load(target), durationSeconds: 1, keepSamples: true });
       slices.get(variant.name)?.push(result);
     }
   }
   return new Map([...slices].map(([name, list]) => [name, pooled(list)]));
 }
 
-/**
- * The side-by-side mode (`overhead`): every variant's stack runs for the whole benchmark (its
- * own RabbitMQ and database), so a round needs no restarts and latency can be interleaved
- * second by second. Saturated phases go one variant at a time (ABBA across rounds), each with
- * the stack quiet before and after so CPU is accounted to the right variant.
- */
-export async function runSideBySide(
+/** The order flow saturated, the stack quiet before and after, CPU and spans per order. */
+async function saturated(infra: Infra, target: Target, settings: Settings): Promise<Phase> {
+  await waitQuiet(stackCpuOf(infra, target), { minMs: settings.quietMinMs });
+  return measure(infra, target, target.orderLoad(settings.connections, settings.orderSeconds), {
+    quietMinMs: settings.quietMinMs,
+  });
+}
+
+async function runRounds(
   infra: Infra,
-  variants: Variant[],
   settings: Settings,
   log: Log,
-  scenarios: Scenarios = { read: true, login: true },
-): Promise<RoundResult[]> {
-  const targets: { variant: Variant; target: Target }[] = [];
+  began: number,
+): Promise<TierRound[]> {
+  const running: Running[] = [];
   try {
-    for (const [slot, variant] of variants.entries()) {
-      targets.push({ variant, target: await startTarget(infra, variant, variant.name, slot) });
+    for (const [slot, variant] of VARIANTS.entries()) {
+      running.push({ variant, target: await startTarget(infra, variant, variant.name, slot) });
     }
-    for (const { target } of targets) {
+    const stacks = running.map((r) => r.target.stack);
+    const layout = (name: Layout) => place(infra, stacks, name);
+    for (const { target } of running) {
       await drive(target.orderLoad(settings.connections, settings.warmupSeconds));
       await drive(target.readLoad(settings.connections, 1));
     }
-    const results: RoundResult[] = [];
+    const results: TierRound[] = [];
     for (let round = 0; round < settings.rounds; round++) {
-      const order = round % 2 === 0 ? targets : [...targets].reverse();
-      const saturated = new Map<string, Phase>();
+      const order = (ORDERS[round % ORDERS.length] as number[]).map((i) => running[i] as Running);
+      const at = () => `${Math.round((performance.now() - began) / 1000)} s`;
+      log(
+        `round ${round + 1}/${settings.rounds} (${order.map((r) => r.variant.name).join(', ')}), ${at()}`,
+      );
+      layout('cluster');
+      const tier = new Map<string, Phase>();
       for (const { variant, target } of order) {
-        await waitQuiet(stackCpuOf(infra, target), { minMs: settings.quietMinMs });
-        const phase = await measure(
-          infra,
-          target,
-          target.orderLoad(settings.connections, settings.orderSeconds),
-          { quietMinMs: settings.quietMinMs },
+        const phase = await saturated(infra, target, settings);
+        tier.set(variant.name, phase);
+        log(
+          `  r${round} ${variant.name} tier c=${settings.connections}: ${brief(phase.load)}; services ${fixed(phase.cpuMsPerRequest?.services, 2)} ms/order, ${fixed(phase.spansPerRequest, 1)} spans/order, other work ${fixed(otherCoresOf(phase), 2)} cores`,
         );
-        saturated.set(variant.name, phase);
-        log(`  r${round} ${variant.name} order c=${settings.connections}: ${brief(phase.load)}`);
       }
-      const single = await interleavedSingle(
+      const orderSingle = await interleavedSingle(
         order,
         (t) => t.orderLoad(1, 1),
         settings.orderLatencySeconds,
       );
-      const readSaturated = new Map<string, Phase>();
-      let readSingle = new Map<string, LoadResult>();
-      if (scenarios.read) {
-        for (const { variant, target } of order) {
-          await waitQuiet(stackCpuOf(infra, target), { minMs: 2000 });
-          readSaturated.set(
-            variant.name,
-            await measure(
-              infra,
-              target,
-              target.readLoad(settings.connections, settings.readSeconds),
-              undefined,
-            ),
-          );
-        }
-        readSingle = await interleavedSingle(
-          order,
-          (t) => t.readLoad(1, 1),
-          settings.readLatencySeconds,
-        );
-      }
-      const login = new Map<string, Phase>();
-      if (scenarios.login) {
-        for (const { variant, target } of order) {
-          login.set(
-            variant.name,
-            await measure(
-              infra,
-              target,
-              target.loginLoad(settings.loginConnections, settings.loginSeconds),
-              undefined,
-            ),
-          );
-        }
-      }
-      for (const { variant } of targets) {
-        const name = variant.name;
-        const orderSingle = { load: single.get(name) as LoadResult };
-        const result: RoundResult = {
-          round,
-          variant: name,
-          order: { saturated: saturated.get(name) as Phase, single: orderSingle },
-          read: {
-            saturated: readSaturated.get(name) ?? orderSingle,
-            single: { load: readSingle.get(name) ?? orderSingle.load },
-          },
-          login: login.get(name) ?? orderSingle,
-        };
+      const readSingle = await interleavedSingle(
+        order,
+        (t) => t.readLoad(1, 1),
+        settings.readLatencySeconds,
+      );
+      for (const { variant } of order) {
         log(
-          `  r${round} ${name}: order c=1 ${brief(result.order.single.load)}; read c=${settings.connections} ${brief(result.read.saturated.load)}, c=1 ${brief(result.read.single.load)}; login ${brief(result.login.load)}`,
+          `  r${round} ${variant.name} c=1: order ${brief(orderSingle.get(variant.name) as LoadResult)}; read ${brief(readSingle.get(variant.name) as LoadResult)}`,
         );
-        results.push(result);
+      }
+      layout('machine');
+      const machine = new Map<string, Phase>();
+      for (const { variant, target } of order.filter((r) => r.variant.name !== STOCK.name)) {
+        const phase = await saturated(infra, target, settings);
+        machine.set(variant.name, phase);
+        log(
+          `  r${round} ${variant.name} machine c=${settings.connections}: ${brief(phase.load)}; machine ${fixed(phase.cpuMsPerRequest?.machine, 2)} ms/order`,
+        );
+      }
+      for (const { variant } of running) {
+        results.push({
+          round,
+          variant: variant.name,
+          tier: tier.get(variant.name) as Phase,
+          orderSingle: orderSingle.get(variant.name) as LoadResult,
+          readSingle: readSingle.get(variant.name) as LoadResult,
+          machine: machine.get(variant.name),
+        });
       }
     }
     return results;
   } finally {
-    for (const { target } of targets) await target.stack.stop();
+    pinProcess(process.pid, ALL_CPUS);
+    for (const { target } of running) await target.stack.stop();
   }
 }
 
@@ -208,7 +218,7 @@ export async function runSideBySide(
 export async function runRestarting(
   infra: Infra,
   variants: Variant[],
-  settings: Settings,
+  settings: RestartSettings,
   log: Log,
 ): Promise<RoundResult[]> {
   const results: RoundResult[] = [];
@@ -251,110 +261,161 @@ export async function runRestarting(
 }
 
 /**
- * A round is disturbed when, during its saturated order phase, processes outside the benchmark
- * (other people's work on the machine) used more than this many cores.
+ * A round is disturbed when, during one of its saturated phases, processes outside the
+ * benchmark (other people's work on the machine) used more than this many cores.
  */
 export const DISTURBED_CORES = 0.3;
 
-export function otherCores(result: RoundResult): number {
-  const phase = result.order.saturated;
+function otherCoresOf(phase: Phase): number {
   const otherSeconds = ((phase.cpuMsPerRequest?.other ?? 0) * phase.load.requests) / 1000;
   return otherSeconds / (phase.windowSeconds ?? phase.load.seconds);
 }
 
-/** The rounds whose every variant ran undisturbed; all rounds when fewer than two are left. */
-export function undisturbed(results: RoundResult[]): { results: RoundResult[]; dropped: number[] } {
+/** Other work during a runRestarting round's saturated order phase, in cores. */
+export const otherCores = (result: RoundResult): number => otherCoresOf(result.order.saturated);
+
+/** The most other work during any of a round's saturated phases, in cores. */
+const roundOtherCores = (result: TierRound): number =>
+  Math.max(otherCoresOf(result.tier), result.machine ? otherCoresOf(result.machine) : 0);
+
+/** The rounds whose every phase ran undisturbed; all rounds when fewer than two are left. */
+function undisturbed(results: TierRound[]): { results: TierRound[]; dropped: number[] } {
   const rounds = [...new Set(results.map((r) => r.round))];
   const dropped = rounds.filter((round) =>
-    results.some((r) => r.round === round && otherCores(r) > DISTURBED_CORES),
+    results.some((r) => r.round === round && roundOtherCores(r) > DISTURBED_CORES),
   );
   if (rounds.length - dropped.length < 2) return { results, dropped: [] };
   return { results: results.filter((r) => !dropped.includes(r.round)), dropped };
 }
 
-type Pick = (r: RoundResult) => number;
+type Pick = (r: TierRound) => number;
 
-const of = (results: RoundResult[], variant: string, pick: Pick) =>
+const of = (results: TierRound[], variant: string, pick: Pick) =>
   median(results.filter((r) => r.variant === variant).map(pick));
 
-/** Median over rounds of a paired comparison (same round, adjacent in time). */
-function paired(
-  results: RoundResult[],
+/** Per round, `op` of variant a's and variant b's results (same round, adjacent in time). */
+function pairs(
+  results: TierRound[],
   a: string,
   b: string,
-  pick: Pick,
-  op: (x: number, y: number) => number,
-) {
+  op: (x: TierRound, y: TierRound) => number,
+): number[] {
   const rounds = [...new Set(results.map((r) => r.round))];
-  return median(
-    rounds.map((round) => {
-      const x = results.find((r) => r.round === round && r.variant === a);
-      const y = results.find((r) => r.round === round && r.variant === b);
-      return x && y ? op(pick(x), pick(y)) : Number.NaN;
-    }),
-  );
+  return rounds.map((round) => {
+    const x = results.find((r) => r.round === round && r.variant === a);
+    const y = results.find((r) => r.round === round && r.variant === b);
+    return x && y ? op(x, y) : Number.NaN;
+  });
 }
 
-const ratio = (x: number, y: number) => x / y;
-const diff = (x: number, y: number) => x - y;
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  rounds: number[];
+}
 
-export function summarize(
-  results: RoundResult[],
-  settings: Settings,
-  baseline = 'off',
-  traced = 'on',
-) {
-  const scenario = (name: 'order' | 'read') => {
-    const sat: Pick = (r) => r[name].saturated.load.rps;
-    const p50s: Pick = (r) => r[name].saturated.load.latency.p50;
-    const p99s: Pick = (r) => r[name].saturated.load.latency.p99;
-    const p50: Pick = (r) => r[name].single.load.latency.p50;
-    const p99: Pick = (r) => r[name].single.load.latency.p99;
-    const cpu: Pick = (r) => r[name].saturated.cpuMsPerRequest?.services ?? Number.NaN;
-    const collectorCpu: Pick = (r) => r[name].saturated.cpuMsPerRequest?.collector ?? Number.NaN;
-    const spans: Pick = (r) => r[name].saturated.spansPerRequest ?? Number.NaN;
-    const machineCpu: Pick = (r) => r[name].saturated.cpuMsPerRequest?.machine ?? Number.NaN;
-    return {
-      hops: HOPS[name],
-      throughput: { [traced]: of(results, traced, sat), [baseline]: of(results, baseline, sat) },
-      throughputRatio: paired(results, traced, baseline, sat, ratio),
-      saturatedP50: {
-        [traced]: of(results, traced, p50s),
-        [baseline]: of(results, baseline, p50s),
-      },
-      saturatedP99: {
-        [traced]: of(results, traced, p99s),
-        [baseline]: of(results, baseline, p99s),
-      },
-      singleP50: { [traced]: of(results, traced, p50), [baseline]: of(results, baseline, p50) },
-      singleP99: { [traced]: of(results, traced, p99), [baseline]: of(results, baseline, p99) },
-      addedP50: paired(results, traced, baseline, p50, diff),
-      addedP99: paired(results, traced, baseline, p99, diff),
-      addedP50PerHop: paired(results, traced, baseline, p50, diff) / HOPS[name],
-      addedP99PerHop: paired(results, traced, baseline, p99, diff) / HOPS[name],
-      addedSaturatedP50: paired(results, traced, baseline, p50s, diff),
-      serviceCpuMs: { [traced]: of(results, traced, cpu), [baseline]: of(results, baseline, cpu) },
-      serviceCpuRatio: paired(results, traced, baseline, cpu, ratio),
-      collectorCpuMs: of(results, traced, collectorCpu),
-      machineCpuMs: {
-        [traced]: of(results, traced, machineCpu),
-        [baseline]: of(results, baseline, machineCpu),
-      },
-      spansPerRequest: of(results, traced, spans),
-    };
+const spread = (values: number[]): Spread => ({
+  median: median(values),
+  min: min(values),
+  max: max(values),
+  rounds: values,
+});
+
+const cpu = (r: TierRound, name: string) => r.tier.cpuMsPerRequest?.[name] ?? Number.NaN;
+const services = (r: TierRound) => cpu(r, 'services');
+const spans = (r: TierRound) => r.tier.spansPerRequest ?? Number.NaN;
+const machineRps = (r: TierRound) => r.machine?.load.rps ?? Number.NaN;
+
+/** Tracing's cost against OFF, paired per round. */
+function against(results: TierRound[], variant: string) {
+  const off = OFF.name;
+  return {
+    serviceCpuRatio: spread(pairs(results, variant, off, (x, y) => services(x) / services(y))),
+    serviceCpuAddedMs: spread(pairs(results, variant, off, (x, y) => services(x) - services(y))),
+    /** (variant − OFF) service CPU per order ÷ the variant's spans per order, µs. */
+    usPerSpan: spread(
+      pairs(results, variant, off, (x, y) => ((services(x) - services(y)) * 1000) / spans(x)),
+    ),
+    orderHopP50AddedMs: spread(
+      pairs(
+        results,
+        variant,
+        off,
+        (x, y) => (x.orderSingle.latency.p50 - y.orderSingle.latency.p50) / HOPS.order,
+      ),
+    ),
+    hopP50AddedMs: spread(
+      pairs(
+        results,
+        variant,
+        off,
+        (x, y) => (x.readSingle.latency.p50 - y.readSingle.latency.p50) / HOPS.read,
+      ),
+    ),
+    /** Added CPU ms per order of the rest of the tier, by process. */
+    addedMs: Object.fromEntries(
+      ['postgres backends', 'postgres server', 'rabbitmq', 'collector'].map((name) => [
+        name,
+        spread(pairs(results, variant, off, (x, y) => cpu(x, name) - cpu(y, name))),
+      ]),
+    ),
   };
-  const login = {
-    throughput: {
-      [traced]: of(results, traced, (r) => r.login.load.rps),
-      [baseline]: of(results, baseline, (r) => r.login.load.rps),
-    },
-    throughputRatio: paired(results, traced, baseline, (r) => r.login.load.rps, ratio),
-    p50: {
-      [traced]: of(results, traced, (r) => r.login.load.latency.p50),
-      [baseline]: of(results, baseline, (r) => r.login.load.latency.p50),
-    },
+}
+
+export function summarize(results: TierRound[]) {
+  const perVariant = Object.fromEntries(
+    VARIANTS.map((v) => [
+      v.name,
+      {
+        tierRps: of(results, v.name, (r) => r.tier.load.rps),
+        serviceCpuMs: of(results, v.name, services),
+        spansPerOrder: of(results, v.name, spans),
+        collectorCpuMs: of(results, v.name, (r) => cpu(r, 'collector')),
+        orderP50: of(results, v.name, (r) => r.orderSingle.latency.p50),
+        orderP99: of(results, v.name, (r) => r.orderSingle.latency.p99),
+        readP50: of(results, v.name, (r) => r.readSingle.latency.p50),
+        readP99: of(results, v.name, (r) => r.readSingle.latency.p99),
+        cpuMs: Object.fromEntries(
+          Object.keys(results[0]?.tier.cpuMsPerRequest ?? {}).map((name) => [
+            name,
+            of(results, v.name, (r) => cpu(r, name)),
+          ]),
+        ),
+        machineRps: of(results, v.name, machineRps),
+        machineP50: of(results, v.name, (r) => r.machine?.load.latency.p50 ?? Number.NaN),
+        machineP99: of(results, v.name, (r) => r.machine?.load.latency.p99 ?? Number.NaN),
+        machineCpuMs: of(results, v.name, (r) => r.machine?.cpuMsPerRequest?.machine ?? Number.NaN),
+        machineServiceCpuMs: of(
+          results,
+          v.name,
+          (r) => r.machine?.cpuMsPerRequest?.services ?? Number.NaN,
+        ),
+      },
+    ]),
+  );
+  const on = against(results, ON.name);
+  const stock = against(results, STOCK.name);
+  const machineThroughputRatio = spread(
+    pairs(results, ON.name, OFF.name, (x, y) => machineRps(x) / machineRps(y)),
+  );
+  const keys: Record<string, number> = {
+    services_us_per_span: on.usPerSpan.median,
+    services_cpu_ratio: on.serviceCpuRatio.median,
+    hop_p50_added_ms: on.hopP50AddedMs.median,
+    order_hop_p50_added_ms: on.orderHopP50AddedMs.median,
+    machine_throughput_ratio: machineThroughputRatio.median,
+    stock_register_us_per_span: stock.usPerSpan.median,
   };
-  return { order: scenario('order'), read: scenario('read'), login, rounds: settings.rounds };
+  return {
+    keys,
+    perVariant,
+    on,
+    stock,
+    machineThroughputRatio,
+    /** Read by compare's floor mode: spans per order of the last full run. */
+    order: { spansPerRequest: perVariant.on?.spansPerOrder },
+  };
 }
 
 type Summary = ReturnType<typeof summarize>;
@@ -366,143 +427,128 @@ const signed = (value: number | undefined, digits = 2) =>
     ? undefined
     : `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 
-/**
- * What the 90% target leaves tracing: saturated, the machine's two cores are the bottleneck, so
- * throughput follows the machine's CPU per order (OFF ÷ ON), and 90% allows tracing OFF ÷ 9 ms
- * of CPU per order, the collector's included.
- */
-function budgetNote(o: Summary['order']): string {
-  const on = o.machineCpuMs.on ?? Number.NaN;
-  const off = o.machineCpuMs.off ?? Number.NaN;
-  const budget = off / 9;
-  return `Saturated, the two cores bind: the machine used ${ms(on)} ms of CPU per order ON and ${ms(off)} OFF (ratio ${percent(off / on)}, measured throughput ${percent(o.throughputRatio)}). 90% leaves tracing ${ms(budget)} ms of CPU per order, everything included; it added ${ms(on - off)}, of which the collector alone ${ms(o.collectorCpuMs)} (${percent(o.collectorCpuMs / budget, 0)} of that budget) for ${fixed(o.spansPerRequest, 1)} spans.`;
-}
+/** A paired figure: median [min … max] over rounds. */
+const ranged = (s: Spread, digits = 2, show = signed) =>
+  s.rounds.length > 1
+    ? `${show(s.median, digits)} [${show(s.min, digits)} … ${show(s.max, digits)}]`
+    : show(s.median, digits);
+
+const times = (value: number | undefined, digits = 2) =>
+  value === undefined || !Number.isFinite(value) ? undefined : `${value.toFixed(digits)}×`;
 
 export function tables(
   summary: Summary,
-  results: RoundResult[],
+  results: TierRound[],
   settings: Settings,
-  variants: Variant[],
-  dropped: number[] = [],
+  dropped: number[],
 ): Table[] {
-  const [on, off] = ['on', 'off'];
-  const kept = results.filter((r) => !dropped.includes(r.round));
   const used = settings.rounds - dropped.length;
-  const scenarioRows = (name: 'order' | 'read') => {
-    const s = summary[name];
-    const row = (variant: string): Cell[] => [
-      variants.find((v) => v.name === variant)?.label ?? variant,
-      fixed(s.throughput[variant], 0),
-      ms(s.saturatedP50[variant]),
-      ms(s.saturatedP99[variant]),
-      ms(s.singleP50[variant], 3),
-      ms(s.singleP99[variant], 3),
-      ms(s.serviceCpuMs[variant]),
-    ];
-    return [
-      row(on),
-      row(off),
-      [
-        'ON vs OFF (paired median)',
-        percent(s.throughputRatio),
-        signed(s.addedSaturatedP50),
-        undefined,
-        signed(s.addedP50, 3),
-        signed(s.addedP99, 3),
-        percent(s.serviceCpuRatio),
-      ],
-    ];
-  };
-  const columns = [
-    'variant',
-    `req/s (c=${settings.connections})`,
-    'p50 ms',
-    'p99 ms',
-    'p50 ms (c=1)',
-    'p99 ms (c=1)',
-    'service CPU ms/req',
-  ];
-  const target = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const o = summary.order;
-  const r = summary.read;
-  const cpuRows = (() => {
-    const names = Object.keys(results[0]?.order.saturated.cpuMsPerRequest ?? {});
-    return names.map((name): Cell[] => {
-      const pick = (variant: string) =>
-        of(kept, variant, (x) => x.order.saturated.cpuMsPerRequest?.[name] ?? Number.NaN);
-      const a = pick(on);
-      const b = pick(off);
-      return [name, ms(a), ms(b), signed(a - b)];
-    });
-  })();
-  const roundRows = results.map((x): Cell[] => [
-    x.round,
-    x.variant,
-    fixed(x.order.saturated.load.rps, 0),
-    ms(x.order.single.load.latency.p50, 3),
-    fixed(x.read.saturated.load.rps, 0),
-    ms(x.read.single.load.latency.p50, 3),
-    fixed(x.login.load.rps, 1),
-    ms(x.order.saturated.cpuMsPerRequest?.services),
-    fixed(otherCores(x), 2),
-    dropped.includes(x.round) ? 'dropped' : 'used',
-  ]);
+  const v = summary.perVariant;
+  const names = VARIANTS.map((x) => x.name);
+  const label = (name: string) => VARIANTS.find((x) => x.name === name)?.label ?? name;
+  const vs = (name: string) =>
+    name === ON.name ? summary.on : name === STOCK.name ? summary.stock : undefined;
+  const cpuNames = Object.keys(results[0]?.tier.cpuMsPerRequest ?? {});
   return [
     {
-      title: `Order flow: POST /api/orders (gateway → order → payment, ${HOPS.order} hops; PostgreSQL transaction, outbox → RabbitMQ → worker). Medians of ${used} rounds`,
-      columns,
-      rows: scenarioRows('order'),
+      title: `Services tier as a cluster runs it: the collector alone on CPU 1 (GOMAXPROCS=1), the services, PostgreSQL, RabbitMQ and the load on CPU 0. Order flow (gateway → order → payment, ${HOPS.order} hops; PostgreSQL transaction, outbox → RabbitMQ → worker), c=${settings.connections}; medians of ${used} rounds, "vs OFF" paired per round: median [min … max]`,
+      columns: [
+        'variant',
+        'orders/s',
+        'service CPU ms/order',
+        'spans/order',
+        'service CPU vs OFF',
+        'µs per span vs OFF',
+        'collector CPU ms/order',
+      ],
+      rows: names.map((name): Cell[] => [
+        label(name),
+        fixed(v[name]?.tierRps, 0),
+        ms(v[name]?.serviceCpuMs),
+        fixed(v[name]?.spansPerOrder, 1),
+        vs(name) ? ranged((vs(name) as Summary['on']).serviceCpuRatio, 2, times) : undefined,
+        vs(name) ? ranged((vs(name) as Summary['on']).usPerSpan, 0, fixed) : undefined,
+        ms(v[name]?.collectorCpuMs),
+      ]),
       notes: [
-        `Spans per order exported by the services: ${fixed(o.spansPerRequest, 1)}; collector CPU per order (same 2 cores): ${ms(o.collectorCpuMs)} ms. "service CPU" is the five services' CPU from the start of the saturated phase until the stack is quiet (worker backlog, last export batch), divided by the orders completed.`,
+        '"service CPU" is the five services\' CPU (/proc) from the start of the saturated phase until the stack is quiet again (worker backlog, last export batch), divided by the orders completed; "µs per span" is (variant − OFF) service CPU per order ÷ the variant\'s spans per order, spans counted as the collector accepted them.',
       ],
     },
     {
-      title: `Single hop: GET /api/orders/:id (gateway → order, ${HOPS.read} hop; one PostgreSQL query). Medians of ${used} rounds`,
-      columns,
-      rows: scenarioRows('read'),
-    },
-    {
-      title: 'Targets',
-      columns: ['target', 'measured', 'verdict'],
-      rows: [
-        [
-          'traced throughput ≥ 90% of untraced (order flow)',
-          percent(o.throughputRatio),
-          target(o.throughputRatio >= 0.9),
-        ],
-        [
-          'traced throughput ≥ 90% of untraced (single hop)',
-          percent(r.throughputRatio),
-          target(r.throughputRatio >= 0.9),
-        ],
-        [
-          'added p50 < 0.5 ms per hop (order flow, c=1, Δp50 / 2)',
-          `${ms(o.addedP50PerHop, 3)} ms`,
-          target(o.addedP50PerHop < 0.5),
-        ],
-        [
-          'added p50 < 0.5 ms per hop (single hop, c=1)',
-          `${ms(r.addedP50PerHop, 3)} ms`,
-          target(r.addedP50PerHop < 0.5),
-        ],
+      title: `Added latency per hop, unloaded (c=1, cluster layout, 1 s slices interleaved): order flow Δp50 ÷ ${HOPS.order}, single hop GET /api/orders/:id (gateway → order, one query) Δp50`,
+      columns: [
+        'variant',
+        'order p50 ms',
+        'order p99 ms',
+        'order: added p50 per hop',
+        'single hop p50 ms',
+        'single hop p99 ms',
+        'single hop: added p50',
       ],
-      notes: [budgetNote(o)],
+      rows: names.map((name): Cell[] => [
+        label(name),
+        ms(v[name]?.orderP50, 3),
+        ms(v[name]?.orderP99, 3),
+        vs(name) ? ranged((vs(name) as Summary['on']).orderHopP50AddedMs, 3) : undefined,
+        ms(v[name]?.readP50, 3),
+        ms(v[name]?.readP99, 3),
+        vs(name) ? ranged((vs(name) as Summary['on']).hopP50AddedMs, 3) : undefined,
+      ]),
     },
     {
-      title: 'Login: POST /api/auth/login (gateway → auth, scrypt N=2^14)',
-      columns: ['variant', `req/s (c=${settings.loginConnections})`, 'p50 ms'],
-      rows: [
-        [on, fixed(summary.login.throughput[on], 1), ms(summary.login.p50[on], 1)],
-        [off, fixed(summary.login.throughput[off], 1), ms(summary.login.p50[off], 1)],
-        ['ON vs OFF (paired median)', percent(summary.login.throughputRatio), undefined],
-      ],
-    },
-    {
-      title: 'CPU ms per order by process (saturated phase through quiet), medians',
-      columns: ['process', 'ON', 'OFF', 'Δ'],
-      rows: cpuRows,
+      title:
+        'PostgreSQL, RabbitMQ and the collector, CPU ms per order (services tier), against OFF paired per round: median [min … max]',
+      columns: ['process', 'OFF', 'ON − OFF', 'STOCK − OFF'],
+      rows: Object.keys(summary.on.addedMs).map((name): Cell[] => [
+        name,
+        ms(v[OFF.name]?.cpuMs[name]),
+        ranged(summary.on.addedMs[name] as Spread),
+        ranged(summary.stock.addedMs[name] as Spread),
+      ]),
       notes: [
-        '"other" is the rest of the machine (kernel, other users\' work); "machine" all of it.',
+        '"postgres backends" are the client backends of the variant\'s own database (told apart by their process titles); "postgres server" is the rest of the server: background workers and autovacuum, exited backends, the other stacks\' idle backends. "rabbitmq" is the variant\'s own broker.',
+      ],
+    },
+    {
+      title: `Whole machine: everything on both CPUs, order flow saturated (c=${settings.connections}); medians of ${used} rounds`,
+      columns: [
+        'variant',
+        'orders/s',
+        'p50 ms',
+        'p99 ms',
+        'machine CPU ms/order',
+        'service CPU ms/order',
+      ],
+      rows: [
+        ...[ON.name, OFF.name].map((name): Cell[] => [
+          label(name),
+          fixed(v[name]?.machineRps, 0),
+          ms(v[name]?.machineP50),
+          ms(v[name]?.machineP99),
+          ms(v[name]?.machineCpuMs),
+          ms(v[name]?.machineServiceCpuMs),
+        ]),
+        [
+          'ON ÷ OFF (paired median [min … max])',
+          ranged(summary.machineThroughputRatio, 3, fixed),
+          undefined,
+          undefined,
+          times(
+            (v[ON.name]?.machineCpuMs ?? Number.NaN) / (v[OFF.name]?.machineCpuMs ?? Number.NaN),
+          ),
+          undefined,
+        ],
+      ],
+      notes: [
+        "Saturated, the two cores bind, so throughput follows the machine's CPU per order: OFF ÷ ON machine CPU predicts the throughput ratio.",
+      ],
+    },
+    {
+      title: 'CPU ms per order by process, services tier (saturated phase through quiet), medians',
+      columns: ['process', ...names],
+      rows: cpuNames.map((name): Cell[] => [name, ...names.map((n) => ms(v[n]?.cpuMs[name]))]),
+      notes: [
+        '"other" is the rest of the machine (kernel, the idle stacks, other users\' work); "machine" all of it.',
       ],
     },
     {
@@ -510,18 +556,29 @@ export function tables(
       columns: [
         'round',
         'variant',
-        'order req/s',
-        'order p50 c=1',
-        'read req/s',
-        'read p50 c=1',
-        'login req/s',
+        'tier orders/s',
         'svc CPU ms/order',
+        'spans/order',
+        'order p50 c=1',
+        'read p50 c=1',
+        'machine orders/s',
         'other work (cores)',
         'round',
       ],
-      rows: roundRows,
+      rows: results.map((x): Cell[] => [
+        x.round,
+        x.variant,
+        fixed(x.tier.load.rps, 0),
+        ms(services(x)),
+        fixed(spans(x), 1),
+        ms(x.orderSingle.latency.p50, 3),
+        ms(x.readSingle.latency.p50, 3),
+        fixed(x.machine?.load.rps, 0),
+        fixed(roundOtherCores(x), 2),
+        dropped.includes(x.round) ? 'dropped' : 'used',
+      ]),
       notes: [
-        `"other work" is CPU used outside the benchmark's processes during the saturated order phase; a round where any variant saw more than ${DISTURBED_CORES} cores of it is dropped from the medians (unless fewer than two rounds would be left).`,
+        `"other work" is CPU used outside the benchmark's processes during the variant's saturated phases (the larger of the two); a round where any variant saw more than ${DISTURBED_CORES} cores of it is dropped from the medians (unless fewer than two rounds would be left).`,
       ],
     },
   ];
@@ -530,33 +587,38 @@ export function tables(
 export const overhead: Benchmark = {
   name: 'overhead',
   description:
-    'tracing ON vs OFF through the gateway: throughput, latency per hop, CPU per request',
+    'tracing ON vs OFF vs the stock register: services tier on its own core, whole machine, latency per hop',
   async run({ quick, log, workDir }) {
     const settings = quick ? SETTINGS.quick : SETTINGS.full;
-    log('starting PostgreSQL, two RabbitMQs, the collector (→ null sink), both stacks…');
-    const infra = await startInfra(workDir, VARIANTS.length);
+    const began = performance.now();
+    log('starting PostgreSQL, three RabbitMQs, the collector (→ null sink), three stacks…');
+    const infra = await startInfra(workDir, VARIANTS.length, { collectorCpus: '1' });
     try {
-      const results = await runSideBySide(infra, VARIANTS, settings, log);
+      const results = await runRounds(infra, settings, log, began);
       const kept = undisturbed(results);
       if (kept.dropped.length > 0) {
         log(
           `rounds ${kept.dropped.join(', ')} dropped: other work used > ${DISTURBED_CORES} cores`,
         );
       }
-      const summary = summarize(kept.results, settings);
-      const o = summary.order;
-      const r = summary.read;
+      const summary = summarize(kept.results);
+      const { on, stock } = summary;
+      const p = summary.perVariant;
       return {
-        settings: { ...settings, variants: VARIANTS, hops: HOPS },
+        settings: { ...settings, variants: VARIANTS, hops: HOPS, orders: ORDERS },
         data: {
           summary,
           droppedRounds: kept.dropped,
-          rounds: results.map((r) => ({ ...r, otherCores: otherCores(r) })),
+          rounds: results.map((r) => ({ ...r, otherCores: roundOtherCores(r) })),
         },
-        tables: tables(summary, results, settings, VARIANTS, kept.dropped),
-        summary: [
-          `order flow: traced throughput ${percent(o.throughputRatio)} of untraced; added p50 ${ms(o.addedP50, 3)} ms per request, ${ms(o.addedP50PerHop, 3)} ms per hop (c=1); service CPU ${percent(o.serviceCpuRatio)} of untraced`,
-          `single hop: traced throughput ${percent(r.throughputRatio)}; added p50 ${ms(r.addedP50PerHop, 3)} ms per hop (c=1)`,
+        tables: tables(summary, results, settings, kept.dropped),
+        summary: summary.keys,
+        headlines: [
+          `services tier (collector on its own core): ON ${ms(p.on?.serviceCpuMs)} ms of service CPU per order against OFF ${ms(p.off?.serviceCpuMs)} (${times(on.serviceCpuRatio.median)}), ${fixed(on.usPerSpan.median, 1)} µs per span for ${fixed(p.on?.spansPerOrder, 1)} spans per order`,
+          `stock register: ${ms(p.stock?.serviceCpuMs)} ms per order (${times(stock.serviceCpuRatio.median)} of OFF), ${fixed(stock.usPerSpan.median, 1)} µs per span for ${fixed(p.stock?.spansPerOrder, 1)} spans per order`,
+          `added p50 per hop (c=1): ${ms(on.hopP50AddedMs.median, 3)} ms single hop, ${ms(on.orderHopP50AddedMs.median, 3)} ms in the order flow (stock: ${ms(stock.hopP50AddedMs.median, 3)}, ${ms(stock.orderHopP50AddedMs.median, 3)})`,
+          `whole machine (2 cores, everything on them): traced throughput ${percent(summary.machineThroughputRatio.median)} of untraced`,
+          `PostgreSQL's own backends, ON − OFF: ${ranged(on.addedMs['postgres backends'] as Spread)} ms per order`,
           `medians over ${settings.rounds - kept.dropped.length} of ${settings.rounds} rounds${kept.dropped.length ? ` (rounds ${kept.dropped.join(', ')} dropped: other work on the machine used more than ${DISTURBED_CORES} cores)` : ''}`,
         ],
       };

@@ -1,7 +1,8 @@
 /**
  * The machinery of the overhead benchmarks: PostgreSQL, RabbitMQ and the collector started once;
- * the services restarted per variant and round (OTEL_SDK_DISABLED and candidates are read at
- * start-up); each phase driven by autocannon with CPU accounted per process from /proc.
+ * the services started per variant (OTEL_SDK_DISABLED and candidates are read at start-up); each
+ * phase driven by autocannon with CPU accounted per process from /proc; the processes placed on
+ * cores as a cluster would run them, or all on every core.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,16 @@ import {
 import { type BenchCollector, startBenchCollector } from './collector.ts';
 import { drive, type LoadOptions, type LoadResult } from './load.ts';
 import { type NullSink, startNullSink } from './null-sink.ts';
-import { cpuSeconds, machineCpu, pidListeningOn, treeCpuSeconds } from './proc.ts';
+import {
+  ALL_CPUS,
+  cpuSeconds,
+  machineCpu,
+  pidListeningOn,
+  pinProcess,
+  pinTree,
+  postgresBackendCpu,
+  treeCpuSeconds,
+} from './proc.ts';
 import { BENCH_DIR } from './report.ts';
 import { type AppStack, login, ORDER_BODY, placeOrder, startAppStack } from './stack.ts';
 import { sleep, sum } from './stats.ts';
@@ -45,11 +55,31 @@ export const candidate = (
   register: join(BENCH_DIR, 'lib', 'register-candidate.ts'),
 });
 
+/**
+ * What a user would pick instead of the project's register, with its defaults. The platform
+ * already sets OTEL_SERVICE_NAME and OTEL_EXPORTER_OTLP_ENDPOINT. Also set: no metrics and no
+ * logs over OTLP (the collector's OTLP receiver feeds traces pipelines only, and the project's
+ * register ships neither), and only the resource detectors that read local files (the cloud
+ * ones query metadata addresses off this machine).
+ */
+export const STOCK: Variant = {
+  name: 'stock',
+  label: 'stock auto-instrumentations-node/register',
+  env: {
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process,serviceinstance,container',
+  },
+  register: '@opentelemetry/auto-instrumentations-node/register',
+};
+
 export interface Infra {
   postgres: PostgresServer;
   /** One broker and one database per slot: stacks running side by side never share queues. */
   rabbits: RabbitMqServer[];
   databaseUrls: string[];
+  /** The slots' database names, as PostgreSQL's backend titles show them. */
+  databases: string[];
   sink: NullSink;
   collector: BenchCollector;
   logDir: string;
@@ -57,7 +87,16 @@ export interface Infra {
   stop(): Promise<void>;
 }
 
-export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
+export interface InfraOptions {
+  /** Pin the collector to these CPUs with GOMAXPROCS=1, as a one-core pod runs it. */
+  collectorCpus?: string;
+}
+
+export async function startInfra(
+  workDir: string,
+  slots = 1,
+  options: InfraOptions = {},
+): Promise<Infra> {
   const logDir = join(workDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const stoppers: (() => Promise<unknown>)[] = [];
@@ -77,19 +116,22 @@ export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
       () => sink.close(),
     );
     for (const rabbit of rabbits) stoppers.push(() => rabbit.destroy());
+    const databases = Array.from({ length: slots }, (_, slot) => `bench_overhead_${slot}`);
     const databaseUrls: string[] = [];
-    for (let slot = 0; slot < slots; slot++) {
-      databaseUrls.push(await createDatabase(postgres.url(), `bench_overhead_${slot}`));
+    for (const database of databases) {
+      databaseUrls.push(await createDatabase(postgres.url(), database));
     }
     const collector = await startBenchCollector({
       tracesUrl: sink.url,
       logFile: join(logDir, 'otelcol.log'),
+      ...(options.collectorCpus ? { cpus: options.collectorCpus, env: { GOMAXPROCS: '1' } } : {}),
     });
     stoppers.push(() => collector.stop());
     return {
       postgres,
       rabbits,
       databaseUrls,
+      databases,
       sink,
       collector,
       logDir,
@@ -105,24 +147,51 @@ export async function startInfra(workDir: string, slots = 1): Promise<Infra> {
   }
 }
 
-const rabbitCpu = (infra: Infra) => sum(infra.pids.rabbitmq.map(treeCpuSeconds));
+/** The slot's own broker (each stack has one). */
+const rabbitCpu = (infra: Infra, slot: number) =>
+  treeCpuSeconds(infra.pids.rabbitmq[slot] as number);
 
 /** CPU seconds so far of everything taking part, by name. */
 export type CpuSnapshot = Record<string, number>;
 
 const SERVICE_NAMES = loadManifest().services.map((spec) => spec.name);
 
-export function cpuSnapshot(infra: Infra, stack: AppStack): CpuSnapshot {
+/**
+ * PostgreSQL is split: `postgres backends` are the client backends of the target's own
+ * database (what its orders ask for), `postgres server` the rest of the server (background
+ * workers, autovacuum, exited backends, other stacks' idle backends).
+ */
+export function cpuSnapshot(infra: Infra, target: Target): CpuSnapshot {
   const own = process.cpuUsage();
+  const postgresTotal = treeCpuSeconds(infra.pids.postgres);
+  const backends =
+    postgresBackendCpu(infra.pids.postgres).get(infra.databases[target.slot] as string) ?? 0;
   const snapshot: CpuSnapshot = {
     collector: cpuSeconds(infra.collector.pid),
-    postgres: treeCpuSeconds(infra.pids.postgres),
-    rabbitmq: rabbitCpu(infra),
+    'postgres backends': backends,
+    'postgres server': postgresTotal - backends,
+    rabbitmq: rabbitCpu(infra, target.slot),
     'bench (autocannon, sink)': (own.user + own.system) / 1e6,
     machine: machineCpu().busy,
   };
-  for (const service of stack.services) snapshot[service.name] = cpuSeconds(service.pid);
+  for (const service of target.stack.services) snapshot[service.name] = cpuSeconds(service.pid);
   return snapshot;
+}
+
+/**
+ * Where the processes run. `cluster`: the collector alone on CPU 1, as its own pod would be;
+ * the services, PostgreSQL, RabbitMQ and this process (the load generator) on CPU 0. `machine`:
+ * everything on every CPU. Threads and processes started later inherit their parent's CPUs.
+ */
+export type Layout = 'cluster' | 'machine';
+
+export function place(infra: Infra, stacks: AppStack[], layout: Layout): void {
+  const rest = layout === 'cluster' ? '0' : ALL_CPUS;
+  pinTree(infra.collector.pid, layout === 'cluster' ? '1' : ALL_CPUS);
+  pinProcess(process.pid, rest);
+  pinTree(infra.pids.postgres, rest);
+  for (const pid of infra.pids.rabbitmq) pinTree(pid, rest);
+  for (const stack of stacks) for (const service of stack.services) pinProcess(service.pid, rest);
 }
 
 /** Per name, CPU ms used between two snapshots divided by `count`; plus services and other. */
@@ -173,6 +242,8 @@ export interface Phase {
 
 export interface Target {
   stack: AppStack;
+  /** Which database and broker of the infra it uses. */
+  slot: number;
   token: string;
   orderId: string;
   orderLoad: (connections: number, seconds: number) => LoadOptions;
@@ -204,6 +275,7 @@ export async function startTarget(
     const orderBody = JSON.stringify(ORDER_BODY);
     return {
       stack,
+      slot,
       token,
       orderId: placed.id,
       orderLoad: (connections, durationSeconds) => ({
@@ -240,7 +312,7 @@ export const stackCpuOf = (infra: Infra, target: Target) => () =>
   sum(target.stack.services.map((s) => cpuSeconds(s.pid))) +
   cpuSeconds(infra.collector.pid) +
   treeCpuSeconds(infra.pids.postgres) +
-  rabbitCpu(infra);
+  rabbitCpu(infra, target.slot);
 
 /**
  * One measured phase: load, then (when `account`) the quiet wait, with CPU and spans per
@@ -255,11 +327,11 @@ export async function measure(
 ): Promise<Phase> {
   if (!account) return { load: await drive(load) };
   const began = performance.now();
-  const cpuBefore = cpuSnapshot(infra, target.stack);
+  const cpuBefore = cpuSnapshot(infra, target);
   const countersBefore = await infra.collector.counters();
   const result = await drive(load);
   await waitQuiet(stackCpuOf(infra, target), { minMs: account.quietMinMs });
-  const cpuAfter = cpuSnapshot(infra, target.stack);
+  const cpuAfter = cpuSnapshot(infra, target);
   const countersAfter = await infra.collector.counters();
   const completed = Math.max(1, result.requests);
   return {

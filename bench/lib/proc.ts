@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 const CLOCK_TICKS =
   Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -34,11 +35,8 @@ export function cpuSeconds(pid: number): number {
   return readStat(pid)?.own ?? 0;
 }
 
-/**
- * CPU seconds of a process and every live descendant, plus what reaped children used (how
- * PostgreSQL's backends and short-lived helpers are counted).
- */
-export function treeCpuSeconds(root: number): number {
+/** One scan of /proc: every live process's stat fields, and its children by parent pid. */
+function scanProcesses(): { stats: Map<number, StatFields>; children: Map<number, number[]> } {
   const children = new Map<number, number[]>();
   const stats = new Map<number, StatFields>();
   for (const entry of readdirSync('/proc')) {
@@ -49,15 +47,58 @@ export function treeCpuSeconds(root: number): number {
     stats.set(pid, stat);
     children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), pid]);
   }
-  let total = 0;
+  return { stats, children };
+}
+
+function descendants(root: number, children: Map<number, number[]>): number[] {
+  const found: number[] = [];
   const walk = (pid: number) => {
-    const stat = stats.get(pid);
-    if (!stat) return;
-    total += stat.own + stat.reaped;
+    found.push(pid);
     for (const child of children.get(pid) ?? []) walk(child);
   };
   walk(root);
+  return found;
+}
+
+/** A process and every live descendant. */
+export const processTree = (root: number): number[] => descendants(root, scanProcesses().children);
+
+/**
+ * CPU seconds of a process and every live descendant, plus what reaped children used (how
+ * PostgreSQL's backends and short-lived helpers are counted).
+ */
+export function treeCpuSeconds(root: number): number {
+  const { stats, children } = scanProcesses();
+  let total = 0;
+  for (const pid of descendants(root, children)) {
+    const stat = stats.get(pid);
+    if (stat) total += stat.own + stat.reaped;
+  }
   return total;
+}
+
+/** A PostgreSQL client backend's process title: `postgres: <user> <database> <host>(<port>) …`. */
+const BACKEND_TITLE = /^postgres: \S+ (\S+) (?:\[local\]|[\d.:a-f]+\(\d+\))/;
+
+/**
+ * CPU seconds so far of PostgreSQL's live client backends, by database, told apart by their
+ * process titles (background workers, autovacuum included, have none of the form).
+ */
+export function postgresBackendCpu(postmaster: number): Map<string, number> {
+  const { stats, children } = scanProcesses();
+  const byDatabase = new Map<string, number>();
+  for (const pid of children.get(postmaster) ?? []) {
+    let title: string;
+    try {
+      title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    const database = BACKEND_TITLE.exec(title)?.[1];
+    const stat = stats.get(pid);
+    if (database && stat) byDatabase.set(database, (byDatabase.get(database) ?? 0) + stat.own);
+  }
+  return byDatabase;
 }
 
 function statusField(pid: number, field: string): number {
@@ -98,6 +139,23 @@ export function pidListeningOn(port: number): number {
 export function pinProcess(pid: number, cpus: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
+
+/**
+ * Pins a process and every live descendant, all their threads; what they start later inherits
+ * it. A process that exits meanwhile is skipped.
+ */
+export function pinTree(root: number, cpus: string): void {
+  for (const pid of processTree(root)) {
+    try {
+      pinProcess(pid, cpus);
+    } catch (error) {
+      if (readStat(pid)) throw error;
+    }
+  }
+}
+
+/** Every CPU of the machine as a taskset list, e.g. "0-1": what unpins. */
+export const ALL_CPUS = `0-${cpus().length - 1}`;
 
 export function loadAverage(): [number, number, number] {
   const [one, five, fifteen] = readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);
