@@ -75,6 +75,9 @@ export function machineInfo(): MachineInfo {
         '@fastify/otel',
         '@opentelemetry/instrumentation-pg',
         '@opentelemetry/instrumentation-pino',
+        // The stock register `overhead` compares with, and the SDK it brings along.
+        '@opentelemetry/auto-instrumentations-node',
+        '@opentelemetry/auto-instrumentations-node/node_modules/@opentelemetry/sdk-node',
         'autocannon',
         'fastify',
       ].map((name) => [name, packageVersion(name)]),
