@@ -111,11 +111,6 @@ const NAMED: Variant[] = [
   },
   candidate('copy', 'register-candidate.ts, no switch (must cost what `on` costs)', ''),
   candidate(
-    'with-http-server',
-    "the HTTP instrumentation's SERVER span, fastify's `request` below it (before issue 9)",
-    'http-server',
-  ),
-  candidate(
     'before-issue-9',
     'handler span, pg connect spans and the HTTP SERVER span back (before issue 9)',
     'handler-span,pg-connect,http-server',
@@ -254,27 +249,37 @@ async function serviceMode(
     digits: 0,
     title: `payment-service alone, POST /charges at ${settings.rate} req/s (${settings.connections} connections), medians of ${settings.rounds} round(s)`,
     extraColumns: ['p50 ms', 'OTLP bytes/request'],
-    rows: variants.map((v) => ({
-      name: v.name,
-      label: v.label,
-      cost: medianOf(rounds, v.name, (r) => r.cpuUs),
-      extra: [
+    rows: variants.map((v) => {
+      const of = (pick: (r: (typeof rounds)[number]) => number) => medianOf(rounds, v.name, pick);
+      const extra = [
         fixed(
-          medianOf(rounds, v.name, (r) => r.p50),
+          of((r) => r.p50),
           3,
         ),
         fixed(
-          medianOf(rounds, v.name, (r) => r.bytes),
+          of((r) => r.bytes),
           0,
         ),
-      ],
-    })),
+      ];
+      return { name: v.name, label: v.label, cost: of((r) => r.cpuUs), extra };
+    }),
     rounds,
     settings: { ...settings, service: 'payment-service', route: 'POST /charges' },
     notes: [
       "CPU is the service process's own (/proc), from the start of the measured load until 5.5 s after it (the last export batch), divided by the requests sent.",
     ],
   };
+}
+
+interface OrderRound {
+  round: number;
+  variant: string;
+  serviceMs: number;
+  collectorMs: number;
+  spans: number;
+  rps: number;
+  p50: number;
+  otherCores: number;
 }
 
 /** Rounds where other work on the machine used more than this many cores are left out. */
@@ -289,16 +294,7 @@ async function orderMode(
   const quietMinMs = 5500;
   log('starting PostgreSQL, RabbitMQ, the collector (→ null sink)…');
   const infra = await startInfra(workDir);
-  const rounds: {
-    round: number;
-    variant: string;
-    serviceMs: number;
-    collectorMs: number;
-    spans: number;
-    rps: number;
-    p50: number;
-    otherCores: number;
-  }[] = [];
+  const rounds: OrderRound[] = [];
   try {
     for (const [round, variant] of alternating(settings.rounds, variants)) {
       const target = await startTarget(infra, variant, `${variant.name}.r${round}`);
@@ -343,43 +339,41 @@ async function orderMode(
     const quiet = all.filter((r) => r.otherCores <= DISTURBED_CORES);
     return quiet.length > 0 ? quiet : all;
   };
-  const of = (name: string, pick: (r: (typeof rounds)[number]) => number) =>
-    medianOf(calm(name), name, pick);
+  const of = (name: string, pick: (r: OrderRound) => number) => medianOf(calm(name), name, pick);
+  const off = variants.some((v) => v.name === 'off') ? of('off', (r) => r.serviceMs) : undefined;
   return {
     unit: 'service CPU ms/order',
     digits: 2,
     title: `Order flow, five services restarted per variant, medians of ${settings.rounds} round(s)`,
     extraColumns: [
+      'µs/span vs off',
       'spans/order',
       'collector CPU ms/order',
       'orders/s (c=16)',
       'p50 ms (c=1)',
       'rounds used',
     ],
-    rows: variants.map((v) => ({
-      name: v.name,
-      label: v.label,
-      cost: of(v.name, (r) => r.serviceMs),
-      extra: [
-        fixed(
-          of(v.name, (r) => r.spans),
-          1,
-        ),
-        fixed(
-          of(v.name, (r) => r.collectorMs),
-          2,
-        ),
-        fixed(
-          of(v.name, (r) => r.rps),
-          0,
-        ),
-        fixed(
-          of(v.name, (r) => r.p50),
-          2,
-        ),
-        calm(v.name).length,
-      ],
-    })),
+    rows: variants.map((v) => {
+      const show = (pick: (r: OrderRound) => number, digits: number) =>
+        fixed(of(v.name, pick), digits);
+      const cost = of(v.name, (r) => r.serviceMs);
+      const spans = of(v.name, (r) => r.spans);
+      const perSpan =
+        off === undefined || v.name === 'off' ? undefined : ((cost - off) * 1000) / spans;
+      return {
+        name: v.name,
+        label: v.label,
+        cost,
+        extra: [
+          fixed(perSpan, 1),
+          fixed(spans, 1),
+          show((r) => r.collectorMs, 2),
+          show((r) => r.rps, 0),
+          show((r) => r.p50, 2),
+          calm(v.name).length,
+        ],
+      };
+    }),
     rounds,
     settings: { ...settings, quietMinMs, disturbedCores: DISTURBED_CORES },
     notes: [
