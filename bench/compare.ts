@@ -17,7 +17,7 @@
  *
  * Variants (service, order): `on` (alias `baseline`) the project register, `off` the same with
  * OTEL_SDK_DISABLED=true, `bare` no telemetry module at all, `http-json`, `bsp-2048`, `stock`
- * (@opentelemetry/auto-instrumentations-node/register, its defaults), `copy` and any switches of
+ * (the stock auto-instrumentations register as `overhead` runs it), `copy` and any switches of
  * bench/lib/register-candidate.ts joined by `+` (`no-pino`, `handler-span+pg-connect`, …; `with-x`
  * is the switch `x`).
  * Rounds alternate the variants' order, so drift hits them alike.
@@ -32,6 +32,7 @@ import { freePort, startServiceProcess } from '@tracing-demo/platform';
 import {
   candidate,
   measure,
+  STOCK,
   stackCpuOf,
   startInfra,
   startTarget,
@@ -103,12 +104,7 @@ const NAMED: Variant[] = [
     label: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048, OTEL_BSP_MAX_QUEUE_SIZE=8192',
     env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' },
   },
-  {
-    name: 'stock',
-    label: '@opentelemetry/auto-instrumentations-node/register, its defaults',
-    env: {},
-    register: '@opentelemetry/auto-instrumentations-node/register',
-  },
+  STOCK,
   candidate('copy', 'register-candidate.ts, no switch (must cost what `on` costs)', ''),
   candidate(
     'before-issue-9',
