@@ -312,9 +312,11 @@ export const samplingEconomy: Benchmark = {
       };
       // A few lookups at a time: thousands of traces, two Jaegers.
       const checks: Check[] = [];
+      const classifying = performance.now();
       for (let i = 0; i < sent.length; i += 8) {
         checks.push(...(await Promise.all(sent.slice(i, i + 8).map(check))));
       }
+      log(`classified in ${fixed((performance.now() - classifying) / 1000, 1)} s`);
 
       log("waiting for badger's counters, then stopping both Jaegers…");
       const [settledSampled, settledKeepAll] = await Promise.all([
