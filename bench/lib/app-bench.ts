@@ -24,7 +24,7 @@ import {
   pidListeningOn,
   pinProcess,
   pinTree,
-  postgresBackendCpu,
+  postgresBackends,
   treeCpuSeconds,
 } from './proc.ts';
 import { BENCH_DIR } from './report.ts';
@@ -156,25 +156,23 @@ export type CpuSnapshot = Record<string, number>;
 
 const SERVICE_NAMES = loadManifest().services.map((spec) => spec.name);
 
-/**
- * PostgreSQL is split: `postgres backends` are the client backends of the target's own
- * database (what its orders ask for), `postgres server` the rest of the server (background
- * workers, autovacuum, exited backends, other stacks' idle backends).
- */
+/** Snapshot keys of the target's own PostgreSQL backends, one per pid; cpuPer folds them. */
+const BACKEND = 'postgres backend ';
+
 export function cpuSnapshot(infra: Infra, target: Target): CpuSnapshot {
   const own = process.cpuUsage();
-  const postgresTotal = treeCpuSeconds(infra.pids.postgres);
-  const backends =
-    postgresBackendCpu(infra.pids.postgres).get(infra.databases[target.slot] as string) ?? 0;
   const snapshot: CpuSnapshot = {
     collector: cpuSeconds(infra.collector.pid),
-    'postgres backends': backends,
-    'postgres server': postgresTotal - backends,
+    postgres: treeCpuSeconds(infra.pids.postgres),
     rabbitmq: rabbitCpu(infra, target.slot),
     'bench (autocannon, sink)': (own.user + own.system) / 1e6,
     machine: machineCpu().busy,
   };
   for (const service of target.stack.services) snapshot[service.name] = cpuSeconds(service.pid);
+  for (const [pid, backend] of postgresBackends(infra.pids.postgres)) {
+    if (backend.database === infra.databases[target.slot])
+      snapshot[`${BACKEND}${pid}`] = backend.cpu;
+  }
   return snapshot;
 }
 
@@ -194,11 +192,25 @@ export function place(infra: Infra, stacks: AppStack[], layout: Layout): void {
   for (const stack of stacks) for (const service of stack.services) pinProcess(service.pid, rest);
 }
 
-/** Per name, CPU ms used between two snapshots divided by `count`; plus services and other. */
+/**
+ * Per name, CPU ms used between two snapshots divided by `count`; plus services and other.
+ * PostgreSQL is split: `postgres backends` are the target's own database's client backends
+ * alive at the end (what its orders asked for: one that started meanwhile counts whole, one that
+ * exited is left out), `postgres server` the rest of the server (background workers,
+ * autovacuum, exited backends, other stacks' idle backends).
+ */
 export function cpuPer(before: CpuSnapshot, after: CpuSnapshot, count: number) {
   const per: Record<string, number> = {};
+  let backends = 0;
   for (const name of Object.keys(after)) {
-    per[name] = (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / count;
+    const used = (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / count;
+    if (name.startsWith(BACKEND)) backends += used;
+    else per[name] = used;
+  }
+  if (per.postgres !== undefined) {
+    per['postgres backends'] = backends;
+    per['postgres server'] = per.postgres - backends;
+    delete per.postgres;
   }
   per.services = sum(SERVICE_NAMES.map((name) => per[name] ?? 0));
   const tracked = sum(

@@ -81,12 +81,14 @@ export function treeCpuSeconds(root: number): number {
 const BACKEND_TITLE = /^postgres: \S+ (\S+) (?:\[local\]|[\d.:a-f]+\(\d+\))/;
 
 /**
- * CPU seconds so far of PostgreSQL's live client backends, by database, told apart by their
+ * PostgreSQL's live client backends: pid → database and CPU seconds so far, told apart by their
  * process titles (background workers, autovacuum included, have none of the form).
  */
-export function postgresBackendCpu(postmaster: number): Map<string, number> {
+export function postgresBackends(
+  postmaster: number,
+): Map<number, { database: string; cpu: number }> {
   const { stats, children } = scanProcesses();
-  const byDatabase = new Map<string, number>();
+  const backends = new Map<number, { database: string; cpu: number }>();
   for (const pid of children.get(postmaster) ?? []) {
     let title: string;
     try {
@@ -96,9 +98,9 @@ export function postgresBackendCpu(postmaster: number): Map<string, number> {
     }
     const database = BACKEND_TITLE.exec(title)?.[1];
     const stat = stats.get(pid);
-    if (database && stat) byDatabase.set(database, (byDatabase.get(database) ?? 0) + stat.own);
+    if (database && stat) backends.set(pid, { database, cpu: stat.own });
   }
-  return byDatabase;
+  return backends;
 }
 
 function statusField(pid: number, field: string): number {
