@@ -322,7 +322,7 @@ async function orderMode(
         );
       } finally {
         await target.stack.stop();
-        // The collector decides the last traces ~2 s after their roots: let it finish.
+        // The collector decides the last traces a second or two after their roots: let it finish.
         await waitQuiet(() => cpuSeconds(infra.collector.pid), { minMs: 2500 });
       }
     }
