@@ -267,7 +267,7 @@ export async function runRestarting(
 export const DISTURBED_CORES = 0.3;
 
 function otherCoresOf(phase: Phase): number {
-  const otherSeconds = ((phase.cpuMsPerRequest?.other ?? 0) * phase.load.requests) / 1000;
+  const otherSeconds = ((phase.cpuMsPerRequest?.other ?? 0) * phase.load.sent) / 1000;
   return otherSeconds / (phase.windowSeconds ?? phase.load.seconds);
 }
 
@@ -436,6 +436,25 @@ const ranged = (s: Spread, digits = 2, show = signed) =>
 const times = (value: number | undefined, digits = 2) =>
   value === undefined || !Number.isFinite(value) ? undefined : `${value.toFixed(digits)}×`;
 
+/** The by-process table's order: the services, their sum, then the rest of the tier. */
+const CPU_ORDER = [
+  'api-gateway',
+  'auth-service',
+  'order-service',
+  'payment-service',
+  'fulfillment-worker',
+  'services',
+  'collector',
+  'postgres backends',
+  'postgres server',
+  'rabbitmq',
+  'bench (autocannon, sink)',
+  'other',
+  'machine',
+];
+const cpuRank = (name: string) =>
+  CPU_ORDER.includes(name) ? CPU_ORDER.indexOf(name) : CPU_ORDER.length;
+
 export function tables(
   summary: Summary,
   results: TierRound[],
@@ -448,7 +467,9 @@ export function tables(
   const label = (name: string) => VARIANTS.find((x) => x.name === name)?.label ?? name;
   const vs = (name: string) =>
     name === ON.name ? summary.on : name === STOCK.name ? summary.stock : undefined;
-  const cpuNames = Object.keys(results[0]?.tier.cpuMsPerRequest ?? {});
+  const cpuNames = Object.keys(results[0]?.tier.cpuMsPerRequest ?? {}).sort(
+    (a, b) => cpuRank(a) - cpuRank(b),
+  );
   return [
     {
       title: `Services tier as a cluster runs it: the collector alone on CPU 1 (GOMAXPROCS=1), the services, PostgreSQL, RabbitMQ and the load on CPU 0. Order flow (gateway → order → payment, ${HOPS.order} hops; PostgreSQL transaction, outbox → RabbitMQ → worker), c=${settings.connections}; medians of ${used} rounds, "vs OFF" paired per round: median [min … max]`,
@@ -471,7 +492,7 @@ export function tables(
         ms(v[name]?.collectorCpuMs),
       ]),
       notes: [
-        '"service CPU" is the five services\' CPU (/proc) from the start of the saturated phase until the stack is quiet again (worker backlog, last export batch), divided by the orders completed; "µs per span" is (variant − OFF) service CPU per order ÷ the variant\'s spans per order, spans counted as the collector accepted them.',
+        '"service CPU" is the five services\' CPU (/proc) from the start of the saturated phase until the stack is quiet again (worker backlog, last export batch), divided by the orders sent (those in flight when the load stops finish after it); "µs per span" is (variant − OFF) service CPU per order ÷ the variant\'s spans per order, spans counted as the collector accepted them.',
       ],
     },
     {

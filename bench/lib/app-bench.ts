@@ -244,9 +244,9 @@ export async function waitQuiet(
 
 export interface Phase {
   load: LoadResult;
-  /** CPU ms per completed request by process, from the phase start to the quiet point. */
+  /** CPU ms per request sent by process, from the phase start to the quiet point. */
   cpuMsPerRequest?: Record<string, number>;
-  /** Spans the collector accepted per completed request (traced variants). */
+  /** Spans the collector accepted per request sent (traced variants). */
   spansPerRequest?: number;
   /** Seconds from the phase's start to the quiet point (the window CPU was accounted over). */
   windowSeconds?: number;
@@ -345,11 +345,11 @@ export async function measure(
   await waitQuiet(stackCpuOf(infra, target), { minMs: account.quietMinMs });
   const cpuAfter = cpuSnapshot(infra, target);
   const countersAfter = await infra.collector.counters();
-  const completed = Math.max(1, result.requests);
+  const sent = Math.max(1, result.sent);
   return {
     load: result,
-    cpuMsPerRequest: cpuPer(cpuBefore, cpuAfter, completed),
-    spansPerRequest: (countersAfter.accepted - countersBefore.accepted) / completed,
+    cpuMsPerRequest: cpuPer(cpuBefore, cpuAfter, sent),
+    spansPerRequest: (countersAfter.accepted - countersBefore.accepted) / sent,
     windowSeconds: (performance.now() - began) / 1000,
   };
 }

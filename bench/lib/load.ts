@@ -28,6 +28,11 @@ export interface Latency {
 export interface LoadResult {
   /** Completed requests (any status). */
   requests: number;
+  /**
+   * Requests sent: also those still in flight when the load stopped, which the services finish
+   * after it (what CPU per request divides by).
+   */
+  sent: number;
   ok: number;
   non2xx: number;
   errors: number;
@@ -48,6 +53,7 @@ export function pooled(slices: LoadResult[]): LoadResult {
   const ok = slices.reduce((a, s) => a + s.ok, 0);
   return {
     requests: slices.reduce((a, s) => a + s.requests, 0),
+    sent: slices.reduce((a, s) => a + s.sent, 0),
     ok,
     non2xx: slices.reduce((a, s) => a + s.non2xx, 0),
     errors: slices.reduce((a, s) => a + s.errors, 0),
@@ -98,6 +104,7 @@ export function drive(options: LoadOptions): Promise<LoadResult> {
         const seconds = (performance.now() - began) / 1000;
         resolve({
           requests: ok + non2xx,
+          sent: Math.max(ok + non2xx, result.requests.sent),
           ok,
           non2xx,
           errors: result.errors,
