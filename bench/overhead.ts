@@ -63,9 +63,9 @@ const SETTINGS = {
     warmupSeconds: 2,
     orderSeconds: 3,
     orderLatencySeconds: 2,
-    readLatencySeconds: 2,
+    readLatencySeconds: 1,
     connections: 16,
-    quietMinMs: 3000,
+    quietMinMs: 2500,
   },
 };
 type Settings = (typeof SETTINGS)['full'];
