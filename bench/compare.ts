@@ -314,7 +314,7 @@ async function orderMode(
           spans: saturated.spansPerRequest ?? Number.NaN,
           rps: saturated.load.rps,
           p50: single.latency.p50,
-          otherCores: ((cpu.other ?? 0) * saturated.load.requests) / 1000 / window,
+          otherCores: ((cpu.other ?? 0) * saturated.load.sent) / 1000 / window,
         };
         rounds.push(r);
         log(
@@ -373,7 +373,7 @@ async function orderMode(
     rounds,
     settings: { ...settings, quietMinMs, disturbedCores: DISTURBED_CORES },
     notes: [
-      `Service CPU from the start of the saturated phase until the stack is quiet, divided by the orders; rounds where other work used more than ${DISTURBED_CORES} cores are left out when the variant has others. Undisturbed rounds still vary by about ±1 ms per order on two shared cores: smaller differences are not findings.`,
+      `Service CPU from the start of the saturated phase until the stack is quiet, divided by the orders sent; rounds where other work used more than ${DISTURBED_CORES} cores are left out when the variant has others. Undisturbed rounds still vary by about ±1 ms per order on two shared cores: smaller differences are not findings.`,
     ],
   };
 }
