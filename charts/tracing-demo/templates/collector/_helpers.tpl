@@ -6,6 +6,8 @@ The collector's memory settings from its container's memory limit (dict "resourc
   the point of refusing, instead of letting garbage (GOGC=100 lets the heap grow to twice the
   live data) trigger refusals while the live data would fit. It costs GC CPU only near the
   limit (bench/README.md, collector-capacity).
+- GOGC=200: below that cap the heap may grow to three times the live data, so the collector
+  spends less CPU collecting (docs/pipeline.md, sizing).
 */}}
 {{- define "tracing-demo.collector.memoryEnv" -}}
 {{- $limit := include "tracing-demo.collector.mebibytes" (dict "quantity" (dig "limits" "memory" "" .resources | required (printf "%s.limits.memory is required: the collector's memory_limiter is derived from it" .name)) "name" (printf "%s.limits.memory" .name)) | int }}
@@ -17,6 +19,8 @@ The collector's memory settings from its container's memory limit (dict "resourc
   value: {{ $spikeMiB | quote }}
 - name: GOMEMLIMIT
   value: {{ printf "%dMiB" (sub $limitMiB $spikeMiB) | quote }}
+- name: GOGC
+  value: "200"
 {{- end }}
 
 {{/* The environment of a collector running the sampling pipeline (collector/otel-collector.yaml). */}}
