@@ -1,12 +1,12 @@
 /**
  * The project's collector (testkit's startCollector: the real binary, the repository's config,
- * the chart's default memory settings) plus what the benchmarks need on top: its pid (CPU, RSS,
+ * the chart's default settings) plus what the benchmarks need on top: its pid (CPU, RSS,
  * pinning) and its own counters.
  */
 import { execFileSync } from 'node:child_process';
 import { type Sample, scrape, sumOf } from '@tracing-demo/otlp';
 import { type CollectorProcess, repoPath, startCollector, toolPath } from '@tracing-demo/platform';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { pidListeningOn, pinProcess } from './proc.ts';
 
 export interface BenchCollector {
@@ -68,43 +68,78 @@ export function countersFrom(samples: Sample[]): CollectorCounters {
   };
 }
 
-/** The variables the chart derives from the collector's container memory limit. */
-const CHART_MEMORY_VARIABLES = [
+/**
+ * What the chart gives the collector with its default values: memory_limiter's limits, GOMEMLIMIT
+ * and GOGC (from `collector.resources.limits.memory`), the tail-sampling and span-metrics
+ * settings. The benchmarks run the collector as it is deployed.
+ */
+const CHART_COLLECTOR_VARIABLES = [
   'OTELCOL_MEMORY_LIMIT_MIB',
   'OTELCOL_MEMORY_SPIKE_LIMIT_MIB',
   'GOMEMLIMIT',
+  'GOGC',
+  'SAMPLING_BASELINE_PERCENT',
+  'SAMPLING_SLOW_THRESHOLD_MS',
+  'SAMPLING_WAIT_AFTER_ROOT',
+  'SAMPLING_DECISION_WAIT',
+  'SAMPLING_NUM_TRACES',
+  'SAMPLING_EXPECTED_TRACES_PER_SEC',
+  'SAMPLING_DECISION_CACHE_SIZE',
+  'SPAN_METRICS_FLUSH_INTERVAL',
+  'SPAN_METRICS_CARDINALITY_LIMIT',
 ];
 
-let chartMemory: Record<string, string> | undefined;
+type EnvList = { name: string; value?: string }[];
+interface Manifest {
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: { template: { spec: { containers: { env?: EnvList }[] } } };
+}
 
-/**
- * The memory settings the chart gives the collector with its default values (memory_limiter's
- * limits and GOMEMLIMIT, from `collector.resources.limits.memory`), read from `helm template`
- * so that the chart stays their one source: the benchmarks run the collector as it is deployed.
- */
-export function chartCollectorMemoryEnv(): Record<string, string> {
-  if (chartMemory) return chartMemory;
+/** `helm template` of one chart template with the default values, as YAML documents. */
+function renderChart(template: string): Manifest[] {
   const rendered = execFileSync(
     toolPath('helm'),
-    [
-      'template',
-      'bench',
-      repoPath('charts/tracing-demo'),
-      '--show-only',
-      'templates/collector/deployment.yaml',
-    ],
+    ['template', 'bench', repoPath('charts/tracing-demo'), '--show-only', template],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const env: { name: string; value?: string }[] =
-    parse(rendered).spec.template.spec.containers[0].env;
-  chartMemory = Object.fromEntries(
-    CHART_MEMORY_VARIABLES.map((name) => {
+  return parseAllDocuments(rendered).map((document) => document.toJS());
+}
+
+function pick(env: EnvList, names: string[], what: string): Record<string, string> {
+  return Object.fromEntries(
+    names.map((name) => {
       const value = env.find((variable) => variable.name === name)?.value;
-      if (value === undefined) throw new Error(`the chart's collector sets no ${name}`);
+      if (value === undefined) throw new Error(`the chart's ${what} sets no ${name}`);
       return [name, value];
     }),
   );
-  return chartMemory;
+}
+
+let chartCollector: Record<string, string> | undefined;
+
+/** The collector's settings from the chart's defaults (CHART_COLLECTOR_VARIABLES). */
+export function chartCollectorEnv(): Record<string, string> {
+  chartCollector ??= pick(
+    renderChart('templates/collector/deployment.yaml')[0]?.spec?.template.spec.containers[0]?.env ??
+      [],
+    CHART_COLLECTOR_VARIABLES,
+    'collector',
+  );
+  return chartCollector;
+}
+
+/** The SDK's export delay the chart gives the services (serviceDefaults.bspScheduleDelayMs). */
+export function chartServiceSdkEnv(): Record<string, string> {
+  const gateway = renderChart('templates/services/component.yaml').find(
+    (document) =>
+      document.kind === 'Deployment' && document.metadata?.name?.endsWith('api-gateway'),
+  );
+  return pick(
+    gateway?.spec?.template.spec.containers[0]?.env ?? [],
+    ['OTEL_BSP_SCHEDULE_DELAY'],
+    'api-gateway',
+  );
 }
 
 export async function startBenchCollector(options: {
@@ -123,7 +158,7 @@ export async function startBenchCollector(options: {
     env: {
       TRACES_OTLP_HTTP_ENDPOINT: options.tracesUrl,
       TRACES_OTLP_ENCODING: options.encoding ?? 'proto',
-      ...chartCollectorMemoryEnv(),
+      ...chartCollectorEnv(),
       ...options.env,
     },
     logFile: options.logFile,
