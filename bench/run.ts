@@ -16,14 +16,12 @@ import { updateReadme } from './lib/readme.ts';
 import { type Benchmark, renderTable, runBenchmark } from './lib/report.ts';
 import { writeSummary } from './lib/summary.ts';
 import { overhead } from './overhead.ts';
-import { overheadCandidates } from './overhead-candidates.ts';
 import { samplingEconomy } from './sampling-economy.ts';
-import { serviceAlone } from './service-alone.ts';
 import { timeToVisibility } from './time-to-visibility.ts';
 
 /** What `node bench/run.ts` runs; the others only when named. */
 const DEFAULT = [overhead, collectorCapacity, samplingEconomy, timeToVisibility];
-const ALL: Benchmark[] = [...DEFAULT, compare, overheadCandidates, serviceAlone];
+const ALL: Benchmark[] = [...DEFAULT, compare];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
