@@ -1,12 +1,11 @@
 /**
  * A copy of packages/telemetry's bootstrap (src/sdk.ts, src/instrumentations.ts,
- * src/server-span.ts) with switches,
- * for `overhead-candidates` only: `node --import <this file>` with BENCH_CANDIDATE set to a
- * comma-separated list of changes measures what each costs or saves against the project's
- * register, without touching the package. With BENCH_CANDIDATE empty it must cost what the real
- * register costs (the "copy" variant checks that). The package itself is never loaded by this
- * file (only its helpers), so the services' own shutdownTelemetry() is a no-op here: this file flushes on SIGTERM
- * instead.
+ * src/server-span.ts) with switches, for `compare`: `node --import <this file>` with
+ * BENCH_CANDIDATE set to a comma-separated list of changes measures what each costs or saves
+ * against the project's register, without touching the package. With BENCH_CANDIDATE empty it
+ * must cost what the real register costs (the "copy" variant checks that). The package's
+ * register is never loaded by this file (only its helpers), so the services' own
+ * shutdownTelemetry() is a no-op here: this file flushes on SIGTERM instead.
  *
  *   handler-span      @fastify/otel instrumentHandler: true (a "handler - …" span per hop, as
  *                     before issue 9: what turning it off saved)
@@ -20,6 +19,11 @@
  *   no-undici         no undici instrumentation (breaks propagation: a measurement only)
  *   no-export         spans made and batched but not serialized or sent (a measurement only:
  *                     what the OTLP export costs)
+ *   tx-spans          a span for a transaction's BEGIN and COMMIT again (the SDK's always_on
+ *                     sampler, as before issue 20: what dropping them saved)
+ *   bsp               the SDK's BatchSpanProcessor and OTLP protobuf exporter (spans kept until
+ *                     the batch is serialized, as before issue 20) instead of the package's
+ *                     EncodingSpanProcessor (each span written when it ends)
  */
 import FastifyOtel from '@fastify/otel';
 import { diag } from '@opentelemetry/api';
@@ -32,7 +36,13 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 // The package's helpers (its index starts nothing: only register does).
-import { describeServerSpan, isHealthPath } from '@tracing-demo/telemetry';
+import {
+  describeServerSpan,
+  encodingSpanProcessorFromEnv,
+  isHealthPath,
+  RecordAllButTransactionControl,
+  resourceAttributesFromEnv,
+} from '@tracing-demo/telemetry';
 
 const changes = new Set(
   (process.env.BENCH_CANDIDATE ?? '')
@@ -76,22 +86,33 @@ const ENV_DEFAULTS: Record<string, string> = {
   OTEL_METRICS_EXPORTER: 'none',
   OTEL_LOGS_EXPORTER: 'none',
   OTEL_PROPAGATORS: 'tracecontext,baggage',
+  OTEL_TRACES_SAMPLER: 'always_on',
   OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
 };
 for (const [name, value] of Object.entries(ENV_DEFAULTS)) process.env[name] ??= value;
 
+function spanProcessors() {
+  if (changes.has('no-export')) {
+    return [
+      new BatchSpanProcessor({
+        exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} },
+      }),
+    ];
+  }
+  // Undefined: the SDK builds its BatchSpanProcessor and exporter from the environment.
+  if (changes.has('bsp')) return undefined;
+  const processor = encodingSpanProcessorFromEnv();
+  return processor ? [processor] : undefined;
+}
+
 try {
   const sdk = startNodeSdk({
     instrumentations: instrumentations(),
-    ...(changes.has('no-export')
-      ? {
-          spanProcessors: [
-            new BatchSpanProcessor({
-              exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} },
-            }),
-          ],
-        }
-      : {}),
+    resourceAttributes: resourceAttributesFromEnv(),
+    ...(changes.has('tx-spans') || process.env.OTEL_TRACES_SAMPLER !== 'always_on'
+      ? {}
+      : { sampler: new RecordAllButTransactionControl() }),
+    spanProcessors: spanProcessors(),
   });
   // closeWithGrace in the service exits right after its own (here empty) shutdown: flush first.
   process.prependOnceListener('SIGTERM', () => {

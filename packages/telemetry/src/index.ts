@@ -1,3 +1,8 @@
+export {
+  EncodedSpanExporter,
+  EncodingSpanProcessor,
+  encodingSpanProcessorFromEnv,
+} from './export.js';
 export { isHealthPath } from './health-paths.js';
 export {
   type Admission,
@@ -8,6 +13,8 @@ export {
   TraceEdge,
   traceresponse,
 } from './public-edge.js';
+export { resourceAttributesFromEnv } from './resource.js';
+export { isTransactionControl, RecordAllButTransactionControl } from './sampler.js';
 export { shutdownTelemetry } from './sdk.js';
 export { describeServerSpan } from './server-span.js';
 export { annotateServerSpan, inSpan, recordFailure, tracerFor } from './spans.js';

@@ -15,7 +15,7 @@ import { describeServerSpan } from './server-span.js';
 export function createInstrumentations(): Instrumentation[] {
   return [
     // Outgoing node:http requests only (jose's JWKS fetch): @fastify/otel makes the SERVER span,
-    // and a second one per hop cost more CPU than it told (bench/README.md#service-alone).
+    // and a second one per hop cost more CPU than it told (bench/README.md#findings).
     new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
     // Node's fetch is undici: the service-to-service CLIENT spans and traceparent injection.
     new UndiciInstrumentation(),
@@ -23,7 +23,7 @@ export function createInstrumentations(): Instrumentation[] {
       registerOnInitialization: true,
       ignorePaths: ({ url }) => isHealthPath(url),
       // One SERVER span per hop, none per hook or handler: the handler's work hangs below it, and
-      // parsing and auth are the gap before its first child (bench/README.md#overhead-candidates).
+      // parsing and auth are the gap before its first child (bench/README.md#findings).
       instrumentHooks: false,
       instrumentHandler: false,
       requestHook: describeServerSpan,
