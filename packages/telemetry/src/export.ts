@@ -68,7 +68,9 @@ export class EncodingSpanProcessor implements SpanProcessor {
   readonly #maxExportBatchSize: number;
   readonly #delay: number;
   #pending = new Map<Resource, ResourceBatch>();
-  #last: { resource?: Resource; scope?: InstrumentationScope; writer?: ProtoWriter } = {};
+  #lastResource: Resource | undefined;
+  #lastScope: InstrumentationScope | undefined;
+  #lastWriter: ProtoWriter | undefined;
   #count = 0;
   #dropped = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -117,8 +119,9 @@ export class EncodingSpanProcessor implements SpanProcessor {
   }
 
   #writerFor(resource: Resource, scope: InstrumentationScope): ProtoWriter {
-    const last = this.#last;
-    if (last.writer && last.resource === resource && last.scope === scope) return last.writer;
+    if (this.#lastWriter && this.#lastResource === resource && this.#lastScope === scope) {
+      return this.#lastWriter;
+    }
     let batch = this.#pending.get(resource);
     if (!batch) {
       batch = { resource, scopes: new Map() };
@@ -129,7 +132,9 @@ export class EncodingSpanProcessor implements SpanProcessor {
       writer = new ProtoWriter();
       batch.scopes.set(scope, writer);
     }
-    this.#last = { resource, scope, writer };
+    this.#lastResource = resource;
+    this.#lastScope = scope;
+    this.#lastWriter = writer;
     return writer;
   }
 
@@ -142,7 +147,7 @@ export class EncodingSpanProcessor implements SpanProcessor {
     if (this.#count === 0) return Promise.resolve();
     const spans: EncodedSpans = { batches: [...this.#pending.values()], count: this.#count };
     this.#pending = new Map();
-    this.#last = {};
+    this.#lastWriter = undefined;
     this.#count = 0;
     if (this.#dropped > 0) {
       diag.warn(`EncodingSpanProcessor: dropped ${this.#dropped} spans, the queue was full`);
