@@ -21,7 +21,7 @@ import {
 } from './lib/app-bench.ts';
 import { chartServiceSdkEnv } from './lib/collector.ts';
 import { drive, type LoadOptions, type LoadResult, pooled } from './lib/load.ts';
-import { ALL_CPUS, cpuSeconds, pinProcess } from './lib/proc.ts';
+import { ALL_CPUS, pinProcess } from './lib/proc.ts';
 import { type Benchmark, type Cell, fixed, percent, type Table } from './lib/report.ts';
 import { max, median, min } from './lib/stats.ts';
 
@@ -70,25 +70,6 @@ const SETTINGS = {
   },
 };
 type Settings = (typeof SETTINGS)['full'];
-
-/** What runRestarting needs (overhead-candidates, compare). */
-export interface RestartSettings {
-  rounds: number;
-  warmupSeconds: number;
-  orderSeconds: number;
-  orderLatencySeconds: number;
-  connections: number;
-  quietMinMs: number;
-}
-
-/** A round of runRestarting (overhead-candidates). */
-export interface RoundResult {
-  round: number;
-  variant: string;
-  order: { saturated: Phase; single: Phase };
-  read: { saturated: Phase; single: Phase };
-  login: Phase;
-}
 
 /** One variant's measurements in one round of `overhead`. */
 export interface TierRound {
@@ -219,67 +200,15 @@ async function runRounds(
 }
 
 /**
- * The restart mode (`overhead-candidates`, many variants): per round, each variant's stack is
- * started, warmed up, measured and stopped in turn (order reversed every other round).
- */
-export async function runRestarting(
-  infra: Infra,
-  variants: Variant[],
-  settings: RestartSettings,
-  log: Log,
-): Promise<RoundResult[]> {
-  const results: RoundResult[] = [];
-  for (let round = 0; round < settings.rounds; round++) {
-    for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
-      const target = await startTarget(infra, variant, `${variant.name}.r${round}`);
-      try {
-        await drive(target.orderLoad(settings.connections, settings.warmupSeconds));
-        await waitQuiet(stackCpuOf(infra, target), { minMs: settings.quietMinMs });
-        const saturated = await measure(
-          infra,
-          target,
-          target.orderLoad(settings.connections, settings.orderSeconds),
-          { quietMinMs: settings.quietMinMs },
-        );
-        const single = await measure(
-          infra,
-          target,
-          target.orderLoad(1, settings.orderLatencySeconds),
-          undefined,
-        );
-        log(
-          `  r${round} ${variant.name} order c=${settings.connections}: ${brief(saturated.load)}; c=1: ${brief(single.load)}`,
-        );
-        results.push({
-          round,
-          variant: variant.name,
-          order: { saturated, single },
-          read: { saturated: single, single },
-          login: single,
-        });
-      } finally {
-        await target.stack.stop();
-        // The collector decides the last traces ~2 s after their roots: let it finish.
-        await waitQuiet(() => cpuSeconds(infra.collector.pid), { minMs: 2500 });
-      }
-    }
-  }
-  return results;
-}
-
-/**
  * A round is disturbed when, during one of its saturated phases, processes outside the
  * benchmark (other people's work on the machine) used more than this many cores.
  */
-export const DISTURBED_CORES = 0.3;
+const DISTURBED_CORES = 0.3;
 
 function otherCoresOf(phase: Phase): number {
   const otherSeconds = ((phase.cpuMsPerRequest?.other ?? 0) * phase.load.sent) / 1000;
   return otherSeconds / (phase.windowSeconds ?? phase.load.seconds);
 }
-
-/** Other work during a runRestarting round's saturated order phase, in cores. */
-export const otherCores = (result: RoundResult): number => otherCoresOf(result.order.saturated);
 
 /** The most other work during any of a round's saturated phases, in cores. */
 const roundOtherCores = (result: TierRound): number =>
