@@ -1,26 +1,10 @@
 /**
  * Telemetry variants side by side, for exploring a change before it goes into the project's
- * register (not in the default run; conclusions go to bench/README.md's findings):
+ * register; not in the default run. Usage, modes and variants: bench/README.md (`compare`).
  *
- *   node bench/run.ts compare --mode=service --variants=off,on,no-pino [--quick]
- *   COMPARE_MODE=order COMPARE_VARIANTS=on,before-issue-9,off node bench/run.ts compare
+ *   node bench/run.ts compare --mode=service|order|floor --variants=off,on,no-pino [--quick]
  *
- * Modes (each writes results/compare-<mode>.json):
- *   service  payment-service alone (`POST /charges`) at a fixed 400 req/s, far below saturation,
- *            exporting to a null sink: its own CPU µs per request from /proc, the last export
- *            batch included. Nothing competes for the CPU, so rounds agree to ~±30 µs.
- *   order    the order flow (bench/lib/app-bench.ts: PostgreSQL, RabbitMQ, the collector to a
- *            null sink), the five services restarted per round and variant: service CPU ms per
- *            order, spans and collector CPU per order. Resolves only differences of ~1 ms.
- *   floor    the SDK alone in process (no instrumentation, no propagation, no network): CPU µs
- *            per span, batched (`batched`) and encoded as OTLP protobuf (`encoded`).
- *
- * Variants (service, order): `on` (alias `baseline`) the project register, `off` the same with
- * OTEL_SDK_DISABLED=true, `bare` no telemetry module at all, `http-json`, `bsp-2048`, `stock`
- * (the stock auto-instrumentations register as `overhead` runs it), `copy` and any switches of
- * bench/lib/register-candidate.ts joined by `+` (`no-pino`, `handler-span+pg-connect`, …; `with-x`
- * is the switch `x`).
- * Rounds alternate the variants' order, so drift hits them alike.
+ * Each mode writes results/compare-<mode>.json; rounds alternate the variants' order.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -52,9 +36,8 @@ import {
 } from './lib/report.ts';
 import { median, sleep } from './lib/stats.ts';
 
-type Mode = 'service' | 'order' | 'floor';
-
-const DEFAULTS: Record<Mode, { full: string[]; quick: string[] }> = {
+/** The variants each mode runs unless --variants names others. */
+const VARIANTS = {
   service: {
     full: ['off', 'on', 'http-json', 'with-http-server', 'no-pino', 'no-export'],
     quick: ['off', 'on', 'no-export'],
@@ -80,30 +63,26 @@ const SETTINGS = {
     quick: { rounds: 1, spans: 20_000, warmupSpans: 10_000 },
   },
 };
+type Mode = keyof typeof SETTINGS;
+
+const variant = (name: string, label: string, env = {}, register?: string): Variant => ({
+  name,
+  label,
+  env,
+  register,
+});
 
 const NAMED: Variant[] = [
-  { name: 'on', label: 'the project register (packages/telemetry)', env: {} },
-  {
-    name: 'off',
-    label: 'tracing OFF (OTEL_SDK_DISABLED=true)',
-    env: { OTEL_SDK_DISABLED: 'true' },
-  },
-  {
-    name: 'bare',
-    label: 'no telemetry module loaded at all',
-    env: {},
-    register: 'data:text/javascript,',
-  },
-  {
-    name: 'http-json',
-    label: 'OTLP http/json instead of protobuf',
-    env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
-  },
-  {
-    name: 'bsp-2048',
-    label: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048, OTEL_BSP_MAX_QUEUE_SIZE=8192',
-    env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048', OTEL_BSP_MAX_QUEUE_SIZE: '8192' },
-  },
+  variant('on', 'the project register (packages/telemetry)'),
+  variant('off', 'tracing OFF (OTEL_SDK_DISABLED=true)', { OTEL_SDK_DISABLED: 'true' }),
+  variant('bare', 'no telemetry module loaded at all', {}, 'data:text/javascript,'),
+  variant('http-json', 'OTLP http/json instead of protobuf', {
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+  }),
+  variant('bsp-2048', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048, OTEL_BSP_MAX_QUEUE_SIZE=8192', {
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
+    OTEL_BSP_MAX_QUEUE_SIZE: '8192',
+  }),
   STOCK,
   candidate('copy', 'register-candidate.ts, no switch (must cost what `on` costs)', ''),
   candidate(
@@ -487,10 +466,10 @@ export const compare: Benchmark = {
   async run(context) {
     const { quick, options } = context;
     const mode = (options.mode ?? process.env.COMPARE_MODE ?? 'service') as Mode;
-    if (!(mode in DEFAULTS)) throw new Error(`--mode is service, order or floor, not ${mode}`);
+    if (!(mode in SETTINGS)) throw new Error(`--mode is service, order or floor, not ${mode}`);
     const names =
       (options.variants ?? process.env.COMPARE_VARIANTS)?.split(',').filter(Boolean) ??
-      DEFAULTS[mode][quick ? 'quick' : 'full'];
+      VARIANTS[mode][quick ? 'quick' : 'full'];
     const run =
       mode === 'floor'
         ? await floorMode(names, quick, context)
