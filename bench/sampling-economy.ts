@@ -16,7 +16,7 @@ import {
   startPostgres,
   startRabbitMq,
 } from '@tracing-demo/platform';
-import { type BenchCollector, startBenchCollector } from './lib/collector.ts';
+import { type BenchCollector, chartCollectorEnv, startBenchCollector } from './lib/collector.ts';
 import {
   allocatedBytes,
   type JaegerCounters,
@@ -45,7 +45,7 @@ const SLOW_MS = 1000;
 /** badger's counters reach Jaeger's /metrics on this tick (metrics_update_interval's default). */
 const BADGER_METRICS_TICK_MS = 10_000;
 
-/** The baseline policy's percentage, as collector/otel-collector.yaml sets it by default. */
+/** The baseline policy's percentage, as the chart gives the collector (the sampled pipeline's). */
 function configuredPercent(): number {
   const config = readFileSync(
     join(import.meta.dirname, '..', 'collector', 'otel-collector.yaml'),
@@ -53,12 +53,9 @@ function configuredPercent(): number {
   );
   // A salt would change every decision; the prediction below uses the default one.
   if (/hash_salt/.test(config)) throw new Error('the config sets hash_salt: update baselineKeeps');
-  const match =
-    /type: probabilistic\s+probabilistic:\s+sampling_percentage: \$\{env:SAMPLING_BASELINE_PERCENT:-([\d.]+)\}/.exec(
-      config,
-    );
-  if (!match) throw new Error("collector/otel-collector.yaml: no baseline policy's percentage");
-  return Number(match[1]);
+  const percent = Number(chartCollectorEnv().SAMPLING_BASELINE_PERCENT);
+  if (!Number.isFinite(percent)) throw new Error("the chart's SAMPLING_BASELINE_PERCENT");
+  return percent;
 }
 
 const MASK = (1n << 64n) - 1n;
