@@ -54,6 +54,7 @@ const SETTINGS = {
     rounds: 4,
     warmupSeconds: 3,
     orderSeconds: 8,
+    spanCountSeconds: 2,
     orderLatencySeconds: 6,
     readLatencySeconds: 4,
     connections: 16,
@@ -63,6 +64,7 @@ const SETTINGS = {
     rounds: 2,
     warmupSeconds: 2,
     orderSeconds: 3,
+    spanCountSeconds: 1,
     orderLatencySeconds: 2,
     readLatencySeconds: 1,
     connections: 16,
@@ -77,6 +79,11 @@ export interface TierRound {
   variant: string;
   /** Services tier, cluster layout: the order flow saturated, CPU through the quiet point. */
   tier: Phase;
+  /**
+   * Spans the services make per order, counted unloaded (1 connection, then until quiet): at
+   * saturation an SDK whose export falls behind drops spans from its full queue.
+   */
+  spansMade: number;
   /** Cluster layout, 1 connection: the order flow and the single hop. */
   orderSingle: LoadResult;
   readSingle: LoadResult;
@@ -154,9 +161,19 @@ async function runRounds(
         const phase = await saturated(infra, target, settings);
         tier.set(variant.name, phase);
         log(
-          `  r${round} ${variant.name} tier c=${settings.connections}: ${brief(phase.load)}; services ${fixed(phase.cpuMsPerRequest?.services, 2)} ms/order, ${fixed(phase.spansPerRequest, 1)} spans/order, other work ${fixed(otherCoresOf(phase), 2)} cores`,
+          `  r${round} ${variant.name} tier c=${settings.connections}: ${brief(phase.load)}; services ${fixed(phase.cpuMsPerRequest?.services, 2)} ms/order, ${fixed(phase.spansPerRequest, 1)} spans/order${phase.spansRefused ? ` (${phase.spansRefused} refused by the collector)` : ''}, other work ${fixed(otherCoresOf(phase), 2)} cores`,
         );
       }
+      const made = new Map<string, number>();
+      for (const { variant, target } of order) {
+        const phase = await measure(infra, target, target.orderLoad(1, settings.spanCountSeconds), {
+          quietMinMs: 1500,
+        });
+        made.set(variant.name, phase.spansPerRequest ?? Number.NaN);
+      }
+      log(
+        `  r${round} spans per order made (c=1): ${order.map((r) => `${r.variant.name} ${fixed(made.get(r.variant.name), 1)}`).join(', ')}`,
+      );
       const orderSingle = await interleavedSingle(
         order,
         (t) => t.orderLoad(1, 1),
@@ -186,6 +203,7 @@ async function runRounds(
           round,
           variant: variant.name,
           tier: tier.get(variant.name) as Phase,
+          spansMade: made.get(variant.name) as number,
           orderSingle: orderSingle.get(variant.name) as LoadResult,
           readSingle: readSingle.get(variant.name) as LoadResult,
           machine: machine.get(variant.name),
@@ -260,7 +278,8 @@ const spread = (values: number[]): Spread => ({
 
 const cpu = (r: TierRound, name: string) => r.tier.cpuMsPerRequest?.[name] ?? Number.NaN;
 const services = (r: TierRound) => cpu(r, 'services');
-const spans = (r: TierRound) => r.tier.spansPerRequest ?? Number.NaN;
+const spans = (r: TierRound) => r.spansMade;
+const spansAccepted = (r: TierRound) => r.tier.spansPerRequest ?? Number.NaN;
 const machineRps = (r: TierRound) => r.machine?.load.rps ?? Number.NaN;
 
 /** Tracing's cost against OFF, paired per round. */
@@ -307,6 +326,7 @@ export function summarize(results: TierRound[]) {
         tierRps: of(results, v.name, (r) => r.tier.load.rps),
         serviceCpuMs: of(results, v.name, services),
         spansPerOrder: of(results, v.name, spans),
+        spansAcceptedSaturated: of(results, v.name, spansAccepted),
         collectorCpuMs: of(results, v.name, (r) => cpu(r, 'collector')),
         orderP50: of(results, v.name, (r) => r.orderSingle.latency.p50),
         orderP99: of(results, v.name, (r) => r.orderSingle.latency.p99),
@@ -414,7 +434,8 @@ export function tables(
         'variant',
         'orders/s',
         'service CPU ms/order',
-        'spans/order',
+        'spans/order made (c=1)',
+        'spans/order accepted (c=16)',
         'service CPU vs OFF',
         'µs per span vs OFF',
         'collector CPU ms/order',
@@ -424,12 +445,13 @@ export function tables(
         fixed(v[name]?.tierRps, 0),
         ms(v[name]?.serviceCpuMs),
         fixed(v[name]?.spansPerOrder, 1),
+        fixed(v[name]?.spansAcceptedSaturated, 1),
         vs(name) ? ranged((vs(name) as Summary['on']).serviceCpuRatio, 2, times) : undefined,
         vs(name) ? ranged((vs(name) as Summary['on']).usPerSpan, 0, fixed) : undefined,
         ms(v[name]?.collectorCpuMs),
       ]),
       notes: [
-        '"service CPU" is the five services\' CPU (/proc) from the start of the saturated phase until the stack is quiet again (worker backlog, last export batch), divided by the orders sent (those in flight when the load stops finish after it); "µs per span" is (variant − OFF) service CPU per order ÷ the variant\'s spans per order, spans counted as the collector accepted them.',
+        '"service CPU" is the five services\' CPU (/proc) from the start of the saturated phase until the stack is quiet again (worker backlog, last export batch), divided by the orders sent (those in flight when the load stops finish after it); "µs per span" is (variant − OFF) service CPU per order ÷ the spans the variant makes per order. Spans are counted as the collector accepted them: made, from 1 connection until quiet; accepted at saturation, fewer when an SDK\'s queue overflowed (the stock register does not report its drops).',
         `Every variant's services run with what the chart gives them (${Object.entries(sdkEnv)
           .map(([name, value]) => `${name}=${value}`)
           .join(', ')}), whichever register they load.`,
@@ -519,7 +541,8 @@ export function tables(
         'variant',
         'tier orders/s',
         'svc CPU ms/order',
-        'spans/order',
+        'spans/order made',
+        'accepted c=16',
         'order p50 c=1',
         'read p50 c=1',
         'machine orders/s',
@@ -532,6 +555,7 @@ export function tables(
         fixed(x.tier.load.rps, 0),
         ms(services(x)),
         fixed(spans(x), 1),
+        fixed(spansAccepted(x), 1),
         ms(x.orderSingle.latency.p50, 3),
         ms(x.readSingle.latency.p50, 3),
         fixed(x.machine?.load.rps, 0),

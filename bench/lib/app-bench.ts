@@ -248,6 +248,8 @@ export interface Phase {
   cpuMsPerRequest?: Record<string, number>;
   /** Spans the collector accepted per request sent (traced variants). */
   spansPerRequest?: number;
+  /** Spans the collector refused or failed to take in over the window (must be 0). */
+  spansRefused?: number;
   /** Seconds from the phase's start to the quiet point (the window CPU was accounted over). */
   windowSeconds?: number;
 }
@@ -350,6 +352,8 @@ export async function measure(
     load: result,
     cpuMsPerRequest: cpuPer(cpuBefore, cpuAfter, sent),
     spansPerRequest: (countersAfter.accepted - countersBefore.accepted) / sent,
+    spansRefused:
+      countersAfter.refused + countersAfter.failed - countersBefore.refused - countersBefore.failed,
     windowSeconds: (performance.now() - began) / 1000,
   };
 }
