@@ -37,8 +37,8 @@ const OFF: Variant = {
 export const VARIANTS: Variant[] = [ON, OFF, { ...STOCK, label: `STOCK (${STOCK.label})` }];
 
 /**
- * The variants' order per round (indices into VARIANTS): over any 2 or 4 consecutive rounds
- * each pair runs first as often as second.
+ * The variants' order per round (indices into VARIANTS): over the first 2, 4 or 6 rounds each
+ * pair runs first as often as second.
  */
 const ORDERS = [
   [0, 1, 2],
