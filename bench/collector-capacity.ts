@@ -36,7 +36,7 @@ const SETTINGS = {
     seconds: 15,
     settleSeconds: 4,
     bisect: 2,
-    candidateRate: 30_000,
+    candidateRate: 25_000,
     candidateRounds: 2,
     candidates: 'all',
   },
