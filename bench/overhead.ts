@@ -126,8 +126,8 @@ async function saturated(infra: Infra, target: Target, settings: Settings): Prom
 }
 
 /**
- * The quiet minimum covers the SDK's last batch (the chart's export delay, under a second) and the collector's
- * decisions (1 s after a trace's root, on a 1 s tick).
+ * The quiet minimum covers the SDK's last batch (the chart's export delay, under a second) and
+ * the collector's decisions (1 s after a trace's root, on a 1 s tick).
  */
 async function runRounds(
   infra: Infra,
