@@ -60,7 +60,8 @@ export interface EncodingSpanProcessorOptions {
 /**
  * The BatchSpanProcessor's batching, but each span is written as OTLP protobuf when it ends and
  * the span object is let go: a batch holds bytes, not spans that live for seconds (promoted out
- * of V8's young generation) and are then walked twice by the serializer.
+ * of V8's young generation) and are then walked twice by the serializer. The queue limit counts
+ * spans waiting and spans being exported, so a slow or dead collector bounds memory and drops.
  */
 export class EncodingSpanProcessor implements SpanProcessor {
   readonly #exporter: EncodingSpanProcessorOptions['exporter'];
@@ -72,6 +73,8 @@ export class EncodingSpanProcessor implements SpanProcessor {
   #lastScope: InstrumentationScope | undefined;
   #lastWriter: ProtoWriter | undefined;
   #count = 0;
+  /** Spans handed to the exporter and not yet answered: they count against the queue too. */
+  #exporting = 0;
   #dropped = 0;
   #timer: NodeJS.Timeout | undefined;
   #inFlight = new Set<Promise<void>>();
@@ -93,7 +96,7 @@ export class EncodingSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (this.#shutDown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (this.#count >= this.#maxQueueSize) {
+    if (this.#count + this.#exporting >= this.#maxQueueSize) {
       if (this.#dropped++ === 0) diag.warn('EncodingSpanProcessor: queue full, dropping spans');
       return;
     }
@@ -153,7 +156,11 @@ export class EncodingSpanProcessor implements SpanProcessor {
       diag.warn(`EncodingSpanProcessor: dropped ${this.#dropped} spans, the queue was full`);
       this.#dropped = 0;
     }
-    const exported = this.#export(spans).finally(() => this.#inFlight.delete(exported));
+    this.#exporting += spans.count;
+    const exported = this.#export(spans).finally(() => {
+      this.#exporting -= spans.count;
+      this.#inFlight.delete(exported);
+    });
     this.#inFlight.add(exported);
     return exported;
   }

@@ -162,22 +162,27 @@ describe('EncodingSpanProcessor', () => {
     expect(Buffer.from(sent).equals(Buffer.from(expected as Uint8Array))).toBe(true);
   });
 
-  it('exports a full batch at once, and drops what exceeds the queue', async () => {
-    const counts: number[] = [];
-    const processor = new EncodingSpanProcessor({
-      exporter: {
-        export: (spans, done) => {
-          counts.push(spans.count);
-          done({ code: ExportResultCode.SUCCESS });
+  it('exports a full batch at once; spans being exported count against the queue', async () => {
+    const run = async (maxQueueSize: number) => {
+      const counts: number[] = [];
+      const processor = new EncodingSpanProcessor({
+        exporter: {
+          export: (spans, done) => {
+            counts.push(spans.count);
+            setTimeout(() => done({ code: ExportResultCode.SUCCESS }), 10);
+          },
+          shutdown: async () => {},
         },
-        shutdown: async () => {},
-      },
-      maxExportBatchSize: 4,
-      maxQueueSize: 4,
-      scheduledDelayMillis: 60_000,
-    });
-    makeSpans(processor);
-    await processor.shutdown();
-    expect(counts).toEqual([4, 2]);
+        maxExportBatchSize: 4,
+        maxQueueSize,
+        scheduledDelayMillis: 60_000,
+      });
+      makeSpans(processor);
+      await processor.shutdown();
+      return counts;
+    };
+    expect(await run(8)).toEqual([4, 2]);
+    // The first four are still being exported when the last two end: those two are dropped.
+    expect(await run(4)).toEqual([4]);
   });
 });
