@@ -10,6 +10,8 @@ export interface Io {
   isTTY: boolean;
   /** The terminal's width when stdout is one. */
   columns: number | undefined;
+  /** The working directory, where `make local`'s state directory (.local/) is looked for. */
+  cwd: string;
 }
 
 /** The real process: stdout/stderr, its environment and its terminal. */
@@ -20,6 +22,7 @@ export function processIo(): Io {
     env: process.env,
     isTTY: process.stdout.isTTY === true,
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    cwd: process.cwd(),
   };
 }
 

@@ -4,7 +4,7 @@ import { parseCommandLine, parseDuration, parsePositiveInt, parseUrl } from '../
 import type { Command } from '../command.js';
 import { ENDPOINTS, resolveBackend } from '../endpoints.js';
 import { UsageError } from '../errors.js';
-import { outputWidth, wantsColor } from '../io.js';
+import { type Io, outputWidth, wantsColor } from '../io.js';
 import { DEMO_USER } from '../verify/gateway.js';
 import { runVerify, SETTLE_MS } from '../verify/run-verify.js';
 
@@ -124,7 +124,7 @@ export const verifyCommand: Command = {
           email: values.email ?? demoUser(io.env).email,
           password: values.password ?? demoUser(io.env).password,
         },
-        syntheticToken: syntheticToken(io.env, local),
+        syntheticToken: syntheticToken(io, local),
         timeoutMs: parseDuration('--timeout', values.timeout ?? '120s', usage),
         settleMs: parseDuration('--settle', values.settle ?? `${SETTLE_MS}ms`, usage),
         width: outputWidth(io, width),
@@ -144,15 +144,12 @@ export const verifyCommand: Command = {
  * SYNTHETIC_TOKEN, else for the local stack the token `make local` generated (a file of its
  * state directory, .local/, under the working directory), else none.
  */
-function syntheticToken(
-  env: Record<string, string | undefined>,
-  local: boolean,
-): string | undefined {
-  const given = env.SYNTHETIC_TOKEN?.trim();
+function syntheticToken(io: Io, local: boolean): string | undefined {
+  const given = io.env.SYNTHETIC_TOKEN?.trim();
   if (given) return given;
   if (!local) return undefined;
   try {
-    return readFileSync(join('.local', 'synthetic-token'), 'utf8').trim() || undefined;
+    return readFileSync(join(io.cwd, '.local', 'synthetic-token'), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }

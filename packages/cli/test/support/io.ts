@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import type { Io } from '../../src/io.js';
 
 /** An Io that keeps what a command writes, not a terminal unless asked. */
@@ -16,6 +17,8 @@ export function captureIo(
     env,
     isTTY: terminal.isTTY ?? false,
     columns: terminal.columns,
+    // Not the repository: a developer's own `make local` state must not change what a test sees.
+    cwd: tmpdir(),
   };
   return { io, captured };
 }
