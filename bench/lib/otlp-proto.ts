@@ -5,11 +5,9 @@
  * trace ids written at offsets found once, so the generator spends its time on HTTP, not on
  * encoding.
  *
- * The trace is the order flow as the services emit it (captured from a real run): 23 spans over
+ * The trace is the order flow as the services emit it (captured from a real run): 18 spans over
  * four services, with the same span names, kinds, attribute keys and value sizes, and resources
- * as the Node SDK detects them. (Until issue 9 it was 31: a `handler - …` span per hop, a
- * pg-pool.connect span per transaction, and the HTTP instrumentation's SERVER span above
- * fastify's `request` span, which packages/telemetry no longer makes.)
+ * as the Node SDK detects them. (31 until issue 9, 23 until issue 20: bench/README.md.)
  */
 import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 import { type SpanKind, spanKindNumber } from '@tracing-demo/otlp';
@@ -210,15 +208,6 @@ function orderTrace(): SpanShape[] {
     /* 5 */ {
       service: O,
       scope: O,
-      name: 'calculateShipping',
-      kind: 'INTERNAL',
-      parent: 3,
-      at: [0.1, 0.01],
-      attributes: { 'order.shipping': 5.99 },
-    },
-    /* 6 */ {
-      service: O,
-      scope: O,
       name: 'processPayment',
       kind: 'INTERNAL',
       parent: 3,
@@ -226,31 +215,31 @@ function orderTrace(): SpanShape[] {
       attributes: { ...order, 'payment.method': 'card', 'payment.amount': 60.96 },
       failsOnError: true,
     },
-    /* 7 */ {
+    /* 6 */ {
       service: O,
       scope: SCOPES.undici,
       name: 'POST',
       kind: 'CLIENT',
-      parent: 6,
+      parent: 5,
       at: [0.12, 0.38],
       attributes: client('/charges', ports.payment),
     },
-    /* 8 */ {
+    /* 7 */ {
       service: P,
       scope: SCOPES.fastify,
       name: 'POST /charges',
       kind: 'SERVER',
-      parent: 7,
+      parent: 6,
       at: [0.13, 0.35],
       attributes: server('/charges'),
       failsOnError: true,
     },
-    /* 9 */ {
+    /* 8 */ {
       service: P,
       scope: P,
       name: 'chargePayment',
       kind: 'INTERNAL',
-      parent: 8,
+      parent: 7,
       at: [0.16, 0.29],
       attributes: {
         ...order,
@@ -262,16 +251,7 @@ function orderTrace(): SpanShape[] {
       },
       failsOnError: true,
     },
-    /* 10 */ {
-      service: O,
-      scope: SCOPES.pg,
-      name: 'pg.query:BEGIN tracing_demo',
-      kind: 'CLIENT',
-      parent: 3,
-      at: [0.57, 0.02],
-      attributes: pg('BEGIN'),
-    },
-    /* 11 */ {
+    /* 9 */ {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
@@ -280,7 +260,7 @@ function orderTrace(): SpanShape[] {
       at: [0.6, 0.06],
       attributes: pg(INSERT_ORDER),
     },
-    /* 12 */ {
+    /* 10 */ {
       service: O,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
@@ -291,16 +271,7 @@ function orderTrace(): SpanShape[] {
         'INSERT INTO outbox (id, event_type, payload, trace_context) VALUES ($1, $2, $3, $4)',
       ),
     },
-    /* 13 */ {
-      service: O,
-      scope: SCOPES.pg,
-      name: 'pg.query:COMMIT tracing_demo',
-      kind: 'CLIENT',
-      parent: 3,
-      at: [0.71, 0.02],
-      attributes: pg('COMMIT'),
-    },
-    /* 14 */ {
+    /* 11 */ {
       service: O,
       scope: SCOPES.amqp,
       name: 'publish orders',
@@ -309,21 +280,21 @@ function orderTrace(): SpanShape[] {
       at: [0.9, 0.05],
       attributes: amqp({}),
     },
-    /* 15 */ {
+    /* 12 */ {
       service: W,
       scope: SCOPES.amqp,
       name: 'fulfillment.order-created process',
       kind: 'CONSUMER',
-      parent: 14,
+      parent: 11,
       at: [0.93, 0.06],
       attributes: amqp({ 'messaging.operation': 'process' }),
     },
-    /* 16 */ {
+    /* 13 */ {
       service: W,
       scope: W,
       name: 'fulfillOrder',
       kind: 'INTERNAL',
-      parent: 15,
+      parent: 12,
       at: [0.935, 0.05],
       attributes: {
         ...order,
@@ -332,65 +303,47 @@ function orderTrace(): SpanShape[] {
         'fulfillment.result': 'fulfilled',
       },
     },
-    /* 17 */ {
-      service: W,
-      scope: SCOPES.pg,
-      name: 'pg.query:BEGIN tracing_demo',
-      kind: 'CLIENT',
-      parent: 16,
-      at: [0.942, 0.004],
-      attributes: pg('BEGIN'),
-    },
-    /* 18 */ {
+    /* 14 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
       kind: 'CLIENT',
-      parent: 16,
+      parent: 13,
       at: [0.947, 0.008],
       attributes: pg(
         'INSERT INTO fulfillments (order_id, message_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING',
       ),
     },
-    /* 19 */ {
+    /* 15 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
       kind: 'CLIENT',
-      parent: 16,
+      parent: 13,
       at: [0.956, 0.008],
       attributes: pg(
         'INSERT INTO stock_reservations (sku, reserved) VALUES ($1, $2)\n         ON CONFLICT (sku) DO UPDATE SET reserved = stock_reservations.reserved + EXCLUDED.reserved',
       ),
     },
-    /* 20 */ {
+    /* 16 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:INSERT tracing_demo',
       kind: 'CLIENT',
-      parent: 16,
+      parent: 13,
       at: [0.965, 0.008],
       attributes: pg(
         'INSERT INTO stock_reservations (sku, reserved) VALUES ($1, $2)\n         ON CONFLICT (sku) DO UPDATE SET reserved = stock_reservations.reserved + EXCLUDED.reserved',
       ),
     },
-    /* 21 */ {
+    /* 17 */ {
       service: W,
       scope: SCOPES.pg,
       name: 'pg.query:UPDATE tracing_demo',
       kind: 'CLIENT',
-      parent: 16,
+      parent: 13,
       at: [0.974, 0.008],
       attributes: pg("UPDATE orders SET status = 'fulfilled' WHERE id = $1"),
-    },
-    /* 22 */ {
-      service: W,
-      scope: SCOPES.pg,
-      name: 'pg.query:COMMIT tracing_demo',
-      kind: 'CLIENT',
-      parent: 16,
-      at: [0.983, 0.004],
-      attributes: pg('COMMIT'),
     },
   ];
   return shapes;
