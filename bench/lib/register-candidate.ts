@@ -17,6 +17,9 @@
  *   no-pino           no pino instrumentation (no trace_id/span_id in log lines)
  *   no-fastify        no @fastify/otel at all (loses http.route: a measurement, not a proposal)
  *   no-undici         no undici instrumentation (breaks propagation: a measurement only)
+ *   no-pg             no pg instrumentation (a measurement only)
+ *   no-amqp           no amqplib instrumentation (breaks propagation: a measurement only)
+ *   no-http           no HTTP instrumentation (it sees only jose's JWKS fetches)
  *   no-export         spans made and batched but not serialized or sent (a measurement only:
  *                     what the OTLP export costs)
  *   tx-spans          a span for a transaction's BEGIN and COMMIT again (the SDK's always_on
@@ -52,12 +55,15 @@ const changes = new Set(
 );
 
 function instrumentations(): Instrumentation[] {
-  const list: Instrumentation[] = [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) => isHealthPath(request.url),
-      disableIncomingRequestInstrumentation: !changes.has('http-server'),
-    }),
-  ];
+  const list: Instrumentation[] = [];
+  if (!changes.has('no-http')) {
+    list.push(
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => isHealthPath(request.url),
+        disableIncomingRequestInstrumentation: !changes.has('http-server'),
+      }),
+    );
+  }
   if (!changes.has('no-undici')) list.push(new UndiciInstrumentation());
   if (!changes.has('no-fastify')) {
     list.push(
@@ -70,14 +76,16 @@ function instrumentations(): Instrumentation[] {
       }),
     );
   }
-  list.push(
-    new PgInstrumentation({
-      requireParentSpan: true,
-      enhancedDatabaseReporting: false,
-      ignoreConnectSpans: !changes.has('pg-connect'),
-    }),
-    new AmqplibInstrumentation(),
-  );
+  if (!changes.has('no-pg')) {
+    list.push(
+      new PgInstrumentation({
+        requireParentSpan: true,
+        enhancedDatabaseReporting: false,
+        ignoreConnectSpans: !changes.has('pg-connect'),
+      }),
+    );
+  }
+  if (!changes.has('no-amqp')) list.push(new AmqplibInstrumentation());
   if (!changes.has('no-pino')) list.push(new PinoInstrumentation({ disableLogSending: true }));
   return list;
 }
