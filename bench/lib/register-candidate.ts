@@ -24,9 +24,6 @@
  *                     what the OTLP export costs)
  *   tx-spans          a span for a transaction's BEGIN and COMMIT again (the SDK's always_on
  *                     sampler, as before issue 20: what dropping them saved)
- *   bsp               the SDK's BatchSpanProcessor and OTLP protobuf exporter (spans kept until
- *                     the batch is serialized, as before issue 20) instead of the package's
- *                     EncodingSpanProcessor (each span written when it ends)
  */
 import FastifyOtel from '@fastify/otel';
 import { diag } from '@opentelemetry/api';
@@ -41,7 +38,6 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 // The package's helpers (its index starts nothing: only register does).
 import {
   describeServerSpan,
-  encodingSpanProcessorFromEnv,
   isHealthPath,
   RecordAllButTransactionControl,
   resourceAttributesFromEnv,
@@ -108,9 +104,7 @@ function spanProcessors() {
     ];
   }
   // Undefined: the SDK builds its BatchSpanProcessor and exporter from the environment.
-  if (changes.has('bsp')) return undefined;
-  const processor = encodingSpanProcessorFromEnv();
-  return processor ? [processor] : undefined;
+  return undefined;
 }
 
 try {

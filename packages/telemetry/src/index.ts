@@ -1,8 +1,3 @@
-export {
-  EncodedSpanExporter,
-  EncodingSpanProcessor,
-  encodingSpanProcessorFromEnv,
-} from './export.js';
 export { isHealthPath } from './health-paths.js';
 export {
   type Admission,

@@ -1,7 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { getBooleanFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
-import { encodingSpanProcessorFromEnv } from './export.js';
 import { createInstrumentations } from './instrumentations.js';
 import { defaultServiceName, resourceAttributesFromEnv } from './resource.js';
 import { RecordAllButTransactionControl } from './sampler.js';
@@ -49,15 +48,13 @@ export function startTelemetry(): void {
   try {
     applyEnvDefaults();
     if (sdkDisabled()) return;
-    const spanProcessor = encodingSpanProcessorFromEnv();
     running = startNodeSdk({
       instrumentations: createInstrumentations(),
       resourceAttributes: resourceAttributesFromEnv(),
-      // A sampler or exporter set otherwise is the SDK's to build from the environment.
+      // A sampler set otherwise is the SDK's to build from the environment.
       ...(getStringFromEnv('OTEL_TRACES_SAMPLER') === 'always_on'
         ? { sampler: new RecordAllButTransactionControl() }
         : {}),
-      ...(spanProcessor ? { spanProcessors: [spanProcessor] } : {}),
     });
   } catch (error) {
     diag.error('tracing-demo telemetry failed to start; continuing without tracing', error);
