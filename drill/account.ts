@@ -68,6 +68,8 @@ export interface AccountInput {
   load: readonly Sample[];
   /** The tail sampler's longest wait for a trace: what a SIGKILL can lose. */
   decisionWindowMs: number;
+  /** How long an ended span may wait in its service's export queue (OTEL_BSP_SCHEDULE_DELAY). */
+  exportDelayMs: number;
   /** Assert p99 within +10 % and no trace lost at a graceful restart (else only report them). */
   strict: boolean;
 }
@@ -114,7 +116,11 @@ export interface WindowAccount {
     lost: number;
     /** Lost with a SIGKILLed collector's undecided traces: allowed, bounded by the window. */
     lostUndecidedAtKill: number;
-    /** Lost while the collector was down or hung: spans the services' SDKs dropped. */
+    /**
+     * Lost while the collector was down or hung, or ended within the services' export delay
+     * before it went: spans their SDKs dropped, or a hung collector decided on its first tick
+     * after SIGCONT, before it read the spans the hang held back.
+     */
     lostWhileCollectorDown: number;
     /** Lost around the collector's graceful restart (an invariant in the full profile). */
     lostAtGracefulRestart: number;
@@ -157,6 +163,13 @@ export function account(input: AccountInput): WindowAccount[] {
   const restarts = input.windows.flatMap((w) =>
     w.fault?.name === 'collector-term' && w.marks
       ? [{ from: w.marks.injectedAt - input.decisionWindowMs, to: w.marks.recoveredAt }]
+      : [],
+  );
+  // Spans that ended up to the export delay before the collector died or hung were still queued
+  // in their services (docs/drill.md, The account), so the window before can lose traces too.
+  const outages = input.windows.flatMap((w) =>
+    (w.fault?.name === 'collector-kill' || w.fault?.name === 'collector-hang') && w.marks
+      ? [{ from: w.marks.injectedAt - input.exportDelayMs, to: w.marks.recoveredAt }]
       : [],
   );
   for (const window of input.windows) {
@@ -255,10 +268,6 @@ export function account(input: AccountInput): WindowAccount[] {
 
     // Sampled traces: loadgen's carry the synthetic mark, which tail sampling always keeps.
     const marks = window.marks;
-    const collectorDown =
-      marks && (fault?.name === 'collector-kill' || fault?.name === 'collector-hang')
-        ? { from: marks.injectedAt, to: marks.recoveredAt }
-        : undefined;
     let lostUndecidedAtKill = 0;
     let lostWhileCollectorDown = 0;
     const lostAtRestart: string[] = [];
@@ -280,7 +289,7 @@ export function account(input: AccountInput): WindowAccount[] {
       const ended = record.at + record.ms;
       if (kills.some((kill) => ended <= kill && ended > kill - input.decisionWindowMs)) {
         lostUndecidedAtKill += 1;
-      } else if (collectorDown && ended > collectorDown.from && record.at < collectorDown.to) {
+      } else if (outages.some((o) => ended > o.from && record.at < o.to)) {
         lostWhileCollectorDown += 1;
       } else if (restarts.some((r) => ended > r.from && record.at < r.to)) {
         lostAtRestart.push(record.traceId);

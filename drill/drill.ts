@@ -11,7 +11,7 @@ import { jaegerStore, TraceNotFoundError, type TraceStore } from '@tracing-demo/
 import { buildTraceTree, scrape, sumOf } from '@tracing-demo/otlp';
 import { type Platform, waitFor } from '@tracing-demo/platform';
 import pg from 'pg';
-import { startLocalStack } from '../local/stack.ts';
+import { SPAN_EXPORT_DELAY_MS, startLocalStack } from '../local/stack.ts';
 import {
   account,
   type OrderRow,
@@ -141,6 +141,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       readiness: samplers.readiness,
       load: samplers.load,
       decisionWindowMs: DECISION_WINDOW_MS,
+      exportDelayMs: SPAN_EXPORT_DELAY_MS,
       strict: profile.strict,
     });
     const queuePeak: Record<string, number> = {};

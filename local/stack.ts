@@ -59,6 +59,9 @@ export function syntheticToken(stateDir: string): string {
   return token;
 }
 
+/** How long an ended span may wait in its service's queue before it is exported. */
+export const SPAN_EXPORT_DELAY_MS = 500;
+
 /** Starts everything in dependency order; on a failure, stops what already started. */
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const step = options.progress ?? (() => undefined);
@@ -79,7 +82,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     // caller that gets a new trace and reads its id from the traceresponse header.
     env: {
       OTEL_TRACES_SAMPLER: 'always_on',
-      OTEL_BSP_SCHEDULE_DELAY: '500',
+      OTEL_BSP_SCHEDULE_DELAY: String(SPAN_EXPORT_DELAY_MS),
       ...options.serviceEnv,
     },
     syntheticToken: syntheticToken(options.stateDir),

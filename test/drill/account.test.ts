@@ -48,6 +48,7 @@ function input(name: string, records: RequestRecord[], overrides: Partial<Accoun
     readiness: [],
     load: [],
     decisionWindowMs: 500,
+    exportDelayMs: 300,
     strict: false,
     ...overrides,
   } satisfies AccountInput;
@@ -78,6 +79,19 @@ describe("the drill's account", () => {
     expect(steady?.sampledTraces).toMatchObject({ lost: 2, lostUndecidedAtKill: 1 });
     expect(steady?.violations).toEqual([`1 sampled traces lost (e.g. ${older.traceId})`]);
     expect(kill?.violations).toEqual([]);
+  });
+
+  it('counts traces whose spans were still queued in the services when the collector hung', () => {
+    const queued = record(800, 200); // ended 190 ms before the SIGSTOP: within the 300 ms delay
+    const exported = record(500, 200); // ended 490 ms before: its spans were in the collector
+    const during = record(1200, 200);
+    const traces = new Map<string, TraceCheck>();
+    const [steady, hang] = account(input('collector-hang', [exported, queued, during], { traces }));
+
+    expect(steady?.sampledTraces).toMatchObject({ lost: 2, lostWhileCollectorDown: 1 });
+    expect(steady?.violations).toEqual([`1 sampled traces lost (e.g. ${exported.traceId})`]);
+    expect(hang?.sampledTraces).toMatchObject({ lost: 1, lostWhileCollectorDown: 1 });
+    expect(hang?.violations).toEqual([]);
   });
 
   it('names traces lost at a graceful restart, and fails on them only when strict', () => {
