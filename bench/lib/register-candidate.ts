@@ -22,8 +22,6 @@
  *   no-http           no HTTP instrumentation (it sees only jose's JWKS fetches)
  *   no-export         spans made and batched but not serialized or sent (a measurement only:
  *                     what the OTLP export costs)
- *   tx-spans          a span for a transaction's BEGIN and COMMIT again (the SDK's always_on
- *                     sampler, as before issue 20: what dropping them saved)
  */
 import FastifyOtel from '@fastify/otel';
 import { diag } from '@opentelemetry/api';
@@ -39,7 +37,6 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   describeServerSpan,
   isHealthPath,
-  RecordAllButTransactionControl,
   resourceAttributesFromEnv,
 } from '@tracing-demo/telemetry';
 
@@ -111,9 +108,6 @@ try {
   const sdk = startNodeSdk({
     instrumentations: instrumentations(),
     resourceAttributes: resourceAttributesFromEnv(),
-    ...(changes.has('tx-spans') || process.env.OTEL_TRACES_SAMPLER !== 'always_on'
-      ? {}
-      : { sampler: new RecordAllButTransactionControl() }),
     spanProcessors: spanProcessors(),
   });
   // closeWithGrace in the service exits right after its own (here empty) shutdown: flush first.

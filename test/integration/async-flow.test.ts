@@ -90,7 +90,7 @@ describe('order.created through the outbox, RabbitMQ and the worker', () => {
     expect(fulfill?.attributes['fulfillment.result']).toBe('fulfilled');
     // The worker's transaction is exactly its statements below fulfillOrder, one stock
     // reservation for the one item; no pg-pool.connect / pg.connect, BEGIN or COMMIT span
-    // (packages/telemetry).
+    // (packages/service-kit/src/db.ts).
     const workerQueries = trace
       .filter((s) => s.service === 'fulfillment-worker' && s.kind === SpanKind.CLIENT)
       .sort((a, b) => a.startMs - b.startMs);

@@ -177,7 +177,7 @@ describe('one request, one trace', () => {
     // packages/telemetry: one span per hop, the SERVER span, with the handler's work right
     // below it (no fastify `request` or `handler - …` span in between), described as the
     // platform reads it; and a transaction that is exactly its statements (no pg-pool.connect /
-    // pg.connect span, no BEGIN or COMMIT span: packages/telemetry/src/sampler.ts).
+    // pg.connect span, no BEGIN or COMMIT span: packages/service-kit/src/db.ts).
     const gatewayCall = trace.find((s) => s.spanId === orderServer.parentSpanId) as CollectedSpan;
     for (const [server, work] of [
       [root, gatewayCall],

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { outsideTrace } from '@tracing-demo/telemetry';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { envString } from './env.js';
@@ -35,6 +36,10 @@ export function createPool(url: string, applicationName: string, log: FastifyBas
  * checked-out client whose connection dies between queries emits 'error' with nobody listening
  * (the pool listens only to idle ones), which would crash the process: here the failure is
  * kept, the next query rejects, and the broken client is destroyed instead of reused.
+ *
+ * BEGIN and COMMIT get no span: they take microseconds, the statements sit between them below
+ * the span that opened the transaction, and a failed COMMIT fails that span. ROLLBACK keeps
+ * its span: it marks the failed path.
  */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>) {
   const client = await pool.connect();
@@ -44,9 +49,9 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
   };
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
+    await outsideTrace(() => client.query('BEGIN'));
     const result = await work(client);
-    await client.query('COMMIT');
+    await outsideTrace(() => client.query('COMMIT'));
     return result;
   } catch (error) {
     if (!broken && isDatabaseUnavailable(error)) broken = error as Error;

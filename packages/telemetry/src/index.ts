@@ -9,7 +9,6 @@ export {
   traceresponse,
 } from './public-edge.js';
 export { resourceAttributesFromEnv } from './resource.js';
-export { isTransactionControl, RecordAllButTransactionControl } from './sampler.js';
 export { shutdownTelemetry } from './sdk.js';
 export { describeServerSpan } from './server-span.js';
-export { annotateServerSpan, inSpan, recordFailure, tracerFor } from './spans.js';
+export { annotateServerSpan, inSpan, outsideTrace, recordFailure, tracerFor } from './spans.js';

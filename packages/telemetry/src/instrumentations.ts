@@ -28,8 +28,9 @@ export function createInstrumentations(): Instrumentation[] {
       instrumentHandler: false,
       requestHook: describeServerSpan,
     }),
-    // No trace for queries outside a request, no statement parameters (they carry user data),
-    // no span per connection checkout: a wait for the pool shows as the gap before the query.
+    // No trace for queries outside a request or a transaction's BEGIN and COMMIT (service-kit
+    // runs them outsideTrace), no statement parameters (they carry user data), no span per
+    // connection checkout: a wait for the pool shows as the gap before the query.
     new PgInstrumentation({
       requireParentSpan: true,
       enhancedDatabaseReporting: false,

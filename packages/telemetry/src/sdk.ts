@@ -3,7 +3,6 @@ import { getBooleanFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { createInstrumentations } from './instrumentations.js';
 import { defaultServiceName, resourceAttributesFromEnv } from './resource.js';
-import { RecordAllButTransactionControl } from './sampler.js';
 
 type RunningSdk = { shutdown(): Promise<void> };
 
@@ -11,9 +10,8 @@ let running: RunningSdk | undefined;
 
 /**
  * Where the SDK would guess otherwise; a set variable wins. Only traces leave the process (the
- * collector derives RED metrics, logs go to stdout), and every span is recorded (but a
- * transaction's BEGIN and COMMIT: sampler.ts): tail sampling decides, so no caller's sampled
- * flag can hide its requests from metrics and error traces.
+ * collector derives RED metrics, logs go to stdout), and every span is recorded: tail sampling
+ * decides, so no caller's sampled flag can hide its requests from metrics and error traces.
  */
 const ENV_DEFAULTS: Record<string, string> = {
   OTEL_METRICS_EXPORTER: 'none',
@@ -51,10 +49,6 @@ export function startTelemetry(): void {
     running = startNodeSdk({
       instrumentations: createInstrumentations(),
       resourceAttributes: resourceAttributesFromEnv(),
-      // A sampler set otherwise is the SDK's to build from the environment.
-      ...(getStringFromEnv('OTEL_TRACES_SAMPLER') === 'always_on'
-        ? { sampler: new RecordAllButTransactionControl() }
-        : {}),
     });
   } catch (error) {
     diag.error('tracing-demo telemetry failed to start; continuing without tracing', error);

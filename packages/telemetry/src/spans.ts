@@ -1,4 +1,11 @@
-import { type Attributes, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  context,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 
 export function tracerFor(serviceName: string): Tracer {
   return trace.getTracer(serviceName);
@@ -39,4 +46,12 @@ export async function inSpan<T>(
  */
 export function annotateServerSpan(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
+}
+
+/**
+ * Runs `work` with no active span. Instrumentations that need a parent (pg, configured so in
+ * instrumentations.ts) then skip its calls outright: no span, and none of their wrapper's work.
+ */
+export function outsideTrace<T>(work: () => T): T {
+  return context.with(trace.deleteSpan(context.active()), work);
 }
