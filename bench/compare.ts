@@ -39,12 +39,12 @@ import { median, sleep } from './lib/stats.ts';
 /** The variants each mode runs unless --variants names others. */
 const VARIANTS = {
   service: {
-    full: ['off', 'on', 'http-json', 'with-http-server', 'no-pino', 'no-export'],
+    full: ['off', 'on', 'http-json', 'no-pino', 'no-export'],
     quick: ['off', 'on', 'no-export'],
   },
   order: {
-    full: ['on', 'copy', 'with-http-server', 'before-issue-9', 'no-pino', 'no-export', 'off'],
-    quick: ['on', 'before-issue-9', 'off'],
+    full: ['on', 'copy', 'no-pino', 'no-pg', 'no-export', 'off'],
+    quick: ['on', 'no-export', 'off'],
   },
   floor: { full: ['batched', 'encoded'], quick: ['batched', 'encoded'] },
 };
@@ -85,11 +85,6 @@ const NAMED: Variant[] = [
   }),
   STOCK,
   candidate('copy', 'register-candidate.ts, no switch (must cost what `on` costs)', ''),
-  candidate(
-    'before-issue-9',
-    'handler span, pg connect spans and the HTTP SERVER span back (before issue 9)',
-    'handler-span,pg-connect,http-server',
-  ),
 ];
 
 /** The switches bench/lib/register-candidate.ts documents in its header (` *   name   text`). */
@@ -114,8 +109,7 @@ export function resolveVariant(name: string): Variant {
   const named = NAMED.find((v) => v.name === (name === 'baseline' ? 'on' : name));
   if (named) return name === 'baseline' ? { ...named, name } : named;
   const switches = candidateSwitches();
-  // `with-handler-span` (overhead-candidates' name) is the switch `handler-span`.
-  const changes = name.split('+').map((c) => (switches.has(c) ? c : c.replace(/^with-/, '')));
+  const changes = name.split('+');
   const unknown = changes.filter((change) => !switches.has(change));
   if (unknown.length > 0) {
     throw new Error(

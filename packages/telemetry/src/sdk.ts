@@ -4,6 +4,8 @@ import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { createInstrumentations } from './instrumentations.js';
 import { defaultServiceName, resourceAttributesFromEnv } from './resource.js';
 
+export { createInstrumentations };
+
 type RunningSdk = { shutdown(): Promise<void> };
 
 let running: RunningSdk | undefined;
