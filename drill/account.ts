@@ -68,7 +68,10 @@ export interface AccountInput {
   load: readonly Sample[];
   /** The tail sampler's longest wait for a trace: what a SIGKILL can lose. */
   decisionWindowMs: number;
-  /** How long an ended span may wait in its service's export queue (OTEL_BSP_SCHEDULE_DELAY). */
+  /**
+   * How long an ended span may wait in its service's export queue: OTEL_BSP_SCHEDULE_DELAY, plus
+   * an export in flight (the batch processor starts its timer again once that one is done).
+   */
   exportDelayMs: number;
   /** Assert p99 within +10 % and no trace lost at a graceful restart (else only report them). */
   strict: boolean;
@@ -118,8 +121,9 @@ export interface WindowAccount {
     lostUndecidedAtKill: number;
     /**
      * Lost while the collector was down or hung, or ended within the services' export delay
-     * before it went: spans their SDKs dropped, or a hung collector decided on its first tick
-     * after SIGCONT, before it read the spans the hang held back.
+     * before it was killed, hung or restarted: spans their SDKs dropped, or traces the collector
+     * decided without the spans the services still held (on its first tick after SIGCONT, or
+     * when it decides every pending trace at shutdown).
      */
     lostWhileCollectorDown: number;
     /** Lost around the collector's graceful restart (an invariant in the full profile). */
@@ -158,17 +162,18 @@ export function account(input: AccountInput): WindowAccount[] {
   const kills = input.windows.flatMap((w) =>
     w.fault?.name === 'collector-kill' && w.marks?.killedAt !== undefined ? [w.marks.killedAt] : [],
   );
-  // A graceful restart should lose nothing: traces undecided when it began, or sent until it was
-  // back, are counted apart so the loss is named.
+  // A graceful restart should lose nothing the collector had: traces undecided when it began, or
+  // sent until it was back, are counted apart so the loss is named.
   const restarts = input.windows.flatMap((w) =>
     w.fault?.name === 'collector-term' && w.marks
       ? [{ from: w.marks.injectedAt - input.decisionWindowMs, to: w.marks.recoveredAt }]
       : [],
   );
-  // Spans that ended up to the export delay before the collector died or hung were still queued
-  // in their services (docs/drill.md, The account), so the window before can lose traces too.
+  // Spans that ended up to the export delay before the collector died, hung or restarted were
+  // still queued in their services (docs/drill.md, The account): the window before loses too.
+  const collectorFaults = ['collector-kill', 'collector-hang', 'collector-term'];
   const outages = input.windows.flatMap((w) =>
-    (w.fault?.name === 'collector-kill' || w.fault?.name === 'collector-hang') && w.marks
+    w.fault && collectorFaults.includes(w.fault.name) && w.marks
       ? [{ from: w.marks.injectedAt - input.exportDelayMs, to: w.marks.recoveredAt }]
       : [],
   );

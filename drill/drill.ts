@@ -27,6 +27,8 @@ import type { Profile } from './profiles.ts';
 
 /** collector/otel-collector.yaml's decision_wait: the longest a trace waits undecided. */
 const DECISION_WINDOW_MS = 10_000;
+/** Ample for one export to the local collector, which the next span waits for too. */
+const EXPORT_IN_FLIGHT_MS = 100;
 
 export interface DrillOptions {
   profile: Profile;
@@ -141,7 +143,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       readiness: samplers.readiness,
       load: samplers.load,
       decisionWindowMs: DECISION_WINDOW_MS,
-      exportDelayMs: SPAN_EXPORT_DELAY_MS,
+      exportDelayMs: SPAN_EXPORT_DELAY_MS + EXPORT_IN_FLIGHT_MS,
       strict: profile.strict,
     });
     const queuePeak: Record<string, number> = {};

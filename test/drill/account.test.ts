@@ -95,13 +95,18 @@ describe("the drill's account", () => {
   });
 
   it('names traces lost at a graceful restart, and fails on them only when strict', () => {
-    const before = record(900, 200); // ended 90 ms before the SIGTERM at 1000
+    const before = record(600, 200); // ended 390 ms before the SIGTERM at 1000, in the collector
+    const queued = record(900, 200); // ended 90 ms before: still queued in the services
     const traces = new Map<string, TraceCheck>();
-    const [steady] = account(input('collector-term', [before], { traces }));
-    expect(steady?.sampledTraces).toMatchObject({ lost: 1, lostAtGracefulRestart: 1 });
+    const [steady] = account(input('collector-term', [before, queued], { traces }));
+    expect(steady?.sampledTraces).toMatchObject({
+      lost: 2,
+      lostAtGracefulRestart: 1,
+      lostWhileCollectorDown: 1,
+    });
     expect(steady?.violations).toEqual([]);
 
-    const [strict] = account(input('collector-term', [before], { traces, strict: true }));
+    const [strict] = account(input('collector-term', [before, queued], { traces, strict: true }));
     expect(strict?.violations).toEqual([
       `1 sampled traces lost at the collector's graceful restart (e.g. ${before.traceId})`,
     ]);
