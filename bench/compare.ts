@@ -2,7 +2,7 @@
  * Telemetry variants side by side, for exploring a change before it goes into the project's
  * register; not in the default run. Usage, modes and variants: bench/README.md (`compare`).
  *
- *   node bench/run.ts compare --mode=service|order|floor --variants=off,on,no-pino [--quick]
+ *   node bench/run.ts compare --mode=service|order|floor --variants=off,on,no-export [--quick]
  *
  * Each mode writes results/compare-<mode>.json; rounds alternate the variants' order.
  */
@@ -39,11 +39,11 @@ import { median, sleep } from './lib/stats.ts';
 /** The variants each mode runs unless --variants names others. */
 const VARIANTS = {
   service: {
-    full: ['off', 'on', 'http-json', 'no-pino', 'no-export'],
+    full: ['off', 'on', 'http-json', 'no-fastify', 'no-export'],
     quick: ['off', 'on', 'no-export'],
   },
   order: {
-    full: ['on', 'copy', 'no-pino', 'no-pg', 'no-export', 'off'],
+    full: ['on', 'copy', 'no-pg', 'no-export', 'off'],
     quick: ['on', 'no-export', 'off'],
   },
   floor: { full: ['batched', 'encoded'], quick: ['batched', 'encoded'] },

@@ -71,10 +71,8 @@ export function machineInfo(): MachineInfo {
         '@opentelemetry/sdk-node',
         '@opentelemetry/sdk-trace',
         '@opentelemetry/instrumentation-http',
-        '@opentelemetry/instrumentation-undici',
         '@fastify/otel',
         '@opentelemetry/instrumentation-pg',
-        '@opentelemetry/instrumentation-pino',
         // The stock register `overhead` compares with, and the SDK it brings along.
         '@opentelemetry/auto-instrumentations-node',
         '@opentelemetry/auto-instrumentations-node/node_modules/@opentelemetry/sdk-node',

@@ -78,7 +78,7 @@ interface SpanShape {
 
 const SCOPES = {
   fastify: '@fastify/otel',
-  undici: '@opentelemetry/instrumentation-undici',
+  client: '@tracing-demo/telemetry',
   pg: '@opentelemetry/instrumentation-pg',
   amqp: '@opentelemetry/instrumentation-amqplib',
 };
@@ -164,7 +164,7 @@ function orderTrace(): SpanShape[] {
     },
     /* 1 */ {
       service: G,
-      scope: SCOPES.undici,
+      scope: SCOPES.client,
       name: 'POST',
       kind: 'CLIENT',
       parent: 0,
@@ -217,7 +217,7 @@ function orderTrace(): SpanShape[] {
     },
     /* 6 */ {
       service: O,
-      scope: SCOPES.undici,
+      scope: SCOPES.client,
       name: 'POST',
       kind: 'CLIENT',
       parent: 5,

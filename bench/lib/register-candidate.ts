@@ -6,11 +6,9 @@
  * is a no-op here: this file flushes on SIGTERM instead.
  *
  *   no-http           no HTTP instrumentation (it sees only jose's JWKS fetches)
- *   no-undici         no undici instrumentation (breaks propagation: a measurement only)
  *   no-fastify        no @fastify/otel (no SERVER spans: a measurement only)
  *   no-pg             no pg instrumentation (a measurement only)
  *   no-amqp           no amqplib instrumentation (breaks propagation: a measurement only)
- *   no-pino           no pino instrumentation (no trace_id/span_id in log lines)
  *   no-export         spans made and batched but not serialized or sent (a measurement only:
  *                     what the OTLP export costs)
  */
@@ -23,11 +21,9 @@ import { applyEnvDefaults, createInstrumentations } from '@tracing-demo/telemetr
 /** The instrumentation each `no-…` switch leaves out, by its instrumentationName. */
 const LEFT_OUT: Record<string, string> = {
   'no-http': '@opentelemetry/instrumentation-http',
-  'no-undici': '@opentelemetry/instrumentation-undici',
   'no-fastify': '@fastify/otel',
   'no-pg': '@opentelemetry/instrumentation-pg',
   'no-amqp': '@opentelemetry/instrumentation-amqplib',
-  'no-pino': '@opentelemetry/instrumentation-pino',
 };
 
 const changes = new Set(

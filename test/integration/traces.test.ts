@@ -160,6 +160,26 @@ describe('one request, one trace', () => {
       'payment.status': 'approved',
       'payment.method': 'card',
     });
+    const paymentClient = trace.find((s) => s.spanId === paymentServer.parentSpanId);
+    expect(paymentClient?.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.response.status_code': 201,
+      'server.address': '127.0.0.1',
+      'url.full': `${stack.processes.find((p) => p.name === 'payment-service')?.url}/charges`,
+    });
+
+    // Every line order-service logged for the request carries the trace's and a span's id, but
+    // fastify's "incoming request", written before the SERVER span starts.
+    const logged = (stack.processes.find((p) => p.name === 'order-service')?.output() ?? '')
+      .split('\n')
+      .filter((line) => line.includes(`"reqId":"${requestId}"`))
+      .map((line) => JSON.parse(line) as { msg: string; trace_id?: string; span_id?: string })
+      .filter((line) => line.msg !== 'incoming request');
+    expect(logged.map((line) => line.msg)).toContain('request completed');
+    for (const line of logged) {
+      expect(line.trace_id, JSON.stringify(line)).toBe(root.traceId);
+      expect(trace.map((s) => s.spanId)).toContain(line.span_id);
+    }
 
     const insert = trace.find(
       (s) =>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { traceIdsForLog } from '@tracing-demo/telemetry';
 import type { FastifyReply, FastifyServerOptions } from 'fastify';
 import { errorBody } from './errors.js';
 
@@ -69,6 +70,7 @@ export function serviceFastifyOptions(opts: {
     },
     logger: {
       level: opts.logLevel,
+      mixin: traceIdsForLog,
       redact: {
         paths: [
           'req.headers.authorization',

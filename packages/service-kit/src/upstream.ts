@@ -1,3 +1,4 @@
+import { startHttpClientSpan } from '@tracing-demo/telemetry';
 import { HttpError } from './errors.js';
 
 export interface UpstreamResponse<T = unknown> {
@@ -13,8 +14,8 @@ export interface UpstreamRequest {
 }
 
 /**
- * Calls another service with JSON over fetch (traced, with traceparent injected, by the undici
- * instrumentation). Any status comes back to the caller to map; only "could not get an answer"
+ * Calls another service with JSON over fetch, in a CLIENT span whose traceparent it sends. Any
+ * status comes back to the caller to map; only "could not get an answer"
  * becomes an error here: 502 when unreachable, 504 when too slow.
  */
 export async function callService<T = unknown>(
@@ -28,21 +29,26 @@ export async function callService<T = unknown>(
     if (value !== undefined) headers[name] = value;
   }
   if (request.body !== undefined) headers['content-type'] = 'application/json';
+  const method = request.method ?? 'GET';
+  const hop = startHttpClientSpan(method, url, headers);
   let response: Response;
+  let text: string;
   try {
     response = await fetch(url, {
-      method: request.method ?? 'GET',
+      method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    text = await response.text();
   } catch (error) {
+    hop.failed(error);
     if (error instanceof DOMException && error.name === 'TimeoutError') {
       throw new HttpError(504, `${service} did not answer within ${timeoutMs} ms`);
     }
     throw new HttpError(502, `${service} is unreachable`);
   }
-  const text = await response.text();
+  hop.answered(response.status);
   try {
     return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
   } catch {

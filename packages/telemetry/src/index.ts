@@ -1,3 +1,4 @@
+export { type HttpClientSpan, startHttpClientSpan } from './client-span.js';
 export { isHealthPath } from './health-paths.js';
 export {
   type Admission,
@@ -11,4 +12,11 @@ export {
 export { resourceAttributesFromEnv } from './resource.js';
 export { shutdownTelemetry } from './sdk.js';
 export { describeServerSpan } from './server-span.js';
-export { annotateServerSpan, inSpan, outsideTrace, recordFailure, tracerFor } from './spans.js';
+export {
+  annotateServerSpan,
+  inSpan,
+  outsideTrace,
+  recordFailure,
+  traceIdsForLog,
+  tracerFor,
+} from './spans.js';

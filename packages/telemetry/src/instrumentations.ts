@@ -3,8 +3,6 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { isHealthPath } from './health-paths.js';
 import { describeServerSpan } from './server-span.js';
 
@@ -15,10 +13,10 @@ import { describeServerSpan } from './server-span.js';
 export function createInstrumentations(): Instrumentation[] {
   return [
     // Outgoing node:http requests only (jose's JWKS fetch): @fastify/otel makes the SERVER span,
-    // and a second one per hop cost more CPU than it told (bench/README.md#findings).
+    // and a second one per hop cost more CPU than it told (bench/README.md#findings). Calls
+    // between services (fetch) make their CLIENT span with startHttpClientSpan (client-span.ts),
+    // log lines get their trace ids from traceIdsForLog (spans.ts).
     new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-    // Node's fetch is undici: the service-to-service CLIENT spans and traceparent injection.
-    new UndiciInstrumentation(),
     new FastifyOtel.FastifyOtelInstrumentation({
       registerOnInitialization: true,
       ignorePaths: ({ url }) => isHealthPath(url),
@@ -37,7 +35,5 @@ export function createInstrumentations(): Instrumentation[] {
       ignoreConnectSpans: true,
     }),
     new AmqplibInstrumentation(),
-    // Correlation only (trace_id/span_id in every log line); logs are not shipped over OTLP.
-    new PinoInstrumentation({ disableLogSending: true }),
   ];
 }

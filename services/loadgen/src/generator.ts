@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { recordFailure, tracerFor } from '@tracing-demo/telemetry';
+import { recordFailure, startHttpClientSpan, tracerFor } from '@tracing-demo/telemetry';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LoadConfig, UserCredentials } from './config.js';
 import { type Operation, pickOperation } from './mix.js';
@@ -356,8 +356,10 @@ export class LoadGenerator {
         const started = performance.now();
         let status: number | undefined;
         let body: unknown = null;
+        const url = `${this.config.gatewayUrl}${request.path}`;
+        const hop = startHttpClientSpan(request.method, url, headers);
         try {
-          const response = await fetch(`${this.config.gatewayUrl}${request.path}`, {
+          const response = await fetch(url, {
             method: request.method,
             headers,
             body: request.body === undefined ? undefined : JSON.stringify(request.body),
@@ -367,8 +369,10 @@ export class LoadGenerator {
           const requestId = response.headers.get('x-request-id');
           if (requestId) span.setAttribute('app.request.id', requestId);
           const text = await response.text();
+          hop.answered(status);
           body = text === '' ? null : JSON.parse(text);
         } catch (error) {
+          hop.failed(error);
           // No answer at all is a network error; an answer with a broken body still counts
           // by its status.
           if (status === undefined) {
