@@ -72,7 +72,6 @@ export function machineInfo(): MachineInfo {
         '@opentelemetry/sdk-trace',
         '@opentelemetry/instrumentation-http',
         '@fastify/otel',
-        '@opentelemetry/instrumentation-pg',
         // The stock register `overhead` compares with, and the SDK it brings along.
         '@opentelemetry/auto-instrumentations-node',
         '@opentelemetry/auto-instrumentations-node/node_modules/@opentelemetry/sdk-node',

@@ -79,7 +79,7 @@ interface SpanShape {
 const SCOPES = {
   fastify: '@fastify/otel',
   client: '@tracing-demo/telemetry',
-  pg: '@opentelemetry/instrumentation-pg',
+  pg: '@tracing-demo/telemetry/pg',
   amqp: '@opentelemetry/instrumentation-amqplib',
 };
 

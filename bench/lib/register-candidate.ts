@@ -22,7 +22,7 @@ import { applyEnvDefaults, createInstrumentations } from '@tracing-demo/telemetr
 const LEFT_OUT: Record<string, string> = {
   'no-http': '@opentelemetry/instrumentation-http',
   'no-fastify': '@fastify/otel',
-  'no-pg': '@opentelemetry/instrumentation-pg',
+  'no-pg': '@tracing-demo/telemetry/pg',
   'no-amqp': '@opentelemetry/instrumentation-amqplib',
 };
 

@@ -2,8 +2,8 @@ import FastifyOtel from '@fastify/otel';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { isHealthPath } from './health-paths.js';
+import { PgQueryInstrumentation } from './pg.js';
 import { describeServerSpan } from './server-span.js';
 
 /**
@@ -26,14 +26,11 @@ export function createInstrumentations(): Instrumentation[] {
       instrumentHandler: false,
       requestHook: describeServerSpan,
     }),
-    // No trace for queries outside a request or a transaction's BEGIN and COMMIT (service-kit
-    // runs them outsideTrace), no statement parameters (they carry user data), no span per
-    // connection checkout: a wait for the pool shows as the gap before the query.
-    new PgInstrumentation({
-      requireParentSpan: true,
-      enhancedDatabaseReporting: false,
-      ignoreConnectSpans: true,
-    }),
+    // A span per statement, none for queries outside a span (the outbox relay's poll) or a
+    // transaction's BEGIN and COMMIT (service-kit runs them outsideTrace), never its parameters
+    // (they carry user data), none per connection checkout: a wait for the pool shows as the gap
+    // before the query (pg.ts).
+    new PgQueryInstrumentation(),
     new AmqplibInstrumentation(),
   ];
 }
