@@ -70,7 +70,6 @@ export function machineInfo(): MachineInfo {
       [
         '@opentelemetry/sdk-node',
         '@opentelemetry/sdk-trace',
-        '@opentelemetry/instrumentation-http',
         '@fastify/otel',
         // The stock register `overhead` compares with, and the SDK it brings along.
         '@opentelemetry/auto-instrumentations-node',

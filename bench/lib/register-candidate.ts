@@ -5,7 +5,6 @@
  * checks that). The package's register is not loaded, so the services' own shutdownTelemetry()
  * is a no-op here: this file flushes on SIGTERM instead.
  *
- *   no-http           no HTTP instrumentation (it sees only jose's JWKS fetches)
  *   no-fastify        no @fastify/otel (no SERVER spans: a measurement only)
  *   no-pg             no pg instrumentation (a measurement only)
  *   no-amqp           no amqplib instrumentation (breaks propagation: a measurement only)
@@ -20,7 +19,6 @@ import { applyEnvDefaults, createInstrumentations } from '@tracing-demo/telemetr
 
 /** The instrumentation each `no-…` switch leaves out, by its instrumentationName. */
 const LEFT_OUT: Record<string, string> = {
-  'no-http': '@opentelemetry/instrumentation-http',
   'no-fastify': '@fastify/otel',
   'no-pg': '@tracing-demo/telemetry/pg',
   'no-amqp': '@opentelemetry/instrumentation-amqplib',

@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { startHttpClientSpan } from '@tracing-demo/telemetry';
+import { createRemoteJWKSet, customFetch, errors, type FetchImplementation, jwtVerify } from 'jose';
 import { envString, envUrl } from './env.js';
 import { HttpError } from './errors.js';
 
@@ -87,6 +88,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     timeoutDuration: 2_000,
     cooldownDuration: 30_000,
     cacheMaxAge: 10 * 60_000,
+    [customFetch]: fetchKeys,
   });
   return {
     async verify(token) {
@@ -119,3 +121,21 @@ export function bearerToken(header: string | undefined): string {
   if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <JWT>"');
   return match[1];
 }
+
+/**
+ * jose's fetch of the keys, in a CLIENT span whose context goes along: the fetch happens inside
+ * the request whose token needs them, and auth-service's SERVER span for it joins that trace.
+ */
+const fetchKeys: FetchImplementation = async (url, options) => {
+  const carrier: Record<string, string> = {};
+  const hop = startHttpClientSpan(options.method, url, carrier);
+  for (const [name, value] of Object.entries(carrier)) options.headers.set(name, value);
+  try {
+    const response = await fetch(url, options);
+    hop.answered(response.status);
+    return response;
+  } catch (error) {
+    hop.failed(error);
+    throw error;
+  }
+};

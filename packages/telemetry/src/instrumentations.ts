@@ -1,7 +1,6 @@
 import FastifyOtel from '@fastify/otel';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { isHealthPath } from './health-paths.js';
 import { PgQueryInstrumentation } from './pg.js';
 import { describeServerSpan } from './server-span.js';
@@ -12,11 +11,10 @@ import { describeServerSpan } from './server-span.js';
  */
 export function createInstrumentations(): Instrumentation[] {
   return [
-    // Outgoing node:http requests only (jose's JWKS fetch): @fastify/otel makes the SERVER span,
-    // and a second one per hop cost more CPU than it told (bench/README.md#findings). Calls
-    // between services (fetch) make their CLIENT span with startHttpClientSpan (client-span.ts),
-    // log lines get their trace ids from traceIdsForLog (spans.ts).
-    new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
+    // No http instrumentation: @fastify/otel makes the SERVER span (a second one per hop cost more
+    // CPU than it told, bench/README.md#findings), and nothing calls out through node:http. Calls
+    // to other services and jose's key fetch (Node's fetch) make their CLIENT span with
+    // startHttpClientSpan (client-span.ts); log lines get their ids from traceIdsForLog (spans.ts).
     new FastifyOtel.FastifyOtelInstrumentation({
       registerOnInitialization: true,
       ignorePaths: ({ url }) => isHealthPath(url),

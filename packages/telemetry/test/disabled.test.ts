@@ -8,9 +8,9 @@ const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Loaded after the register, like a service's own code: reports whether the instrumentations
- * got hold of what they patch. http and pg are patched on require (shimmer marks a wrapper with
- * `__wrapped`); @fastify/otel subscribes to a diagnostics channel instead. Nothing subscribes to
- * undici's: calls between services make their CLIENT span themselves (client-span.ts).
+ * got hold of what they patch. pg is patched on require (shimmer marks a wrapper with
+ * `__wrapped`); @fastify/otel subscribes to a diagnostics channel instead. node:http and undici
+ * are left alone: calls out make their CLIENT span themselves (client-span.ts).
  */
 const PROBE = `
 import { createRequire } from 'node:module';
@@ -23,6 +23,7 @@ console.log(JSON.stringify({
   'http.request': wrapped(http.request),
   'pg.Client.prototype.query': wrapped(pg.Client.prototype.query),
   'fastify.initialization': dc.hasSubscribers('fastify.initialization'),
+  'undici:request:create': dc.hasSubscribers('undici:request:create'),
 }));
 `;
 
@@ -41,15 +42,16 @@ async function probe(env: Record<string, string>): Promise<Record<string, boolea
 }
 
 const PATCHED = {
-  'http.request': true,
+  'http.request': false,
   'pg.Client.prototype.query': true,
   'fastify.initialization': true,
+  'undici:request:create': false,
 };
 const UNTOUCHED = Object.fromEntries(Object.keys(PATCHED).map((what) => [what, false]));
 
 describe('the register', () => {
   it.each<Record<string, string>>([{}, { OTEL_SDK_DISABLED: 'false' }])(
-    'with %j patches http and pg and subscribes for fastify, not for undici',
+    'with %j patches pg and subscribes for fastify, leaves http and undici alone',
     async (env) => {
       expect(await probe(env)).toEqual(PATCHED);
     },
