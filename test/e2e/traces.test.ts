@@ -35,7 +35,8 @@ const gatewayOrder: SpanMatch = {
   name: 'POST /api/orders',
 };
 const orderServer: SpanMatch = { service: 'order-service', kind: 'SERVER', name: 'POST /orders' };
-const processPayment: SpanMatch = { service: 'order-service', name: 'processPayment' };
+const processOrder: SpanMatch = { service: 'order-service', name: 'processOrder' };
+const chargeCall: SpanMatch = { service: 'order-service', kind: 'CLIENT', name: 'POST' };
 const publish: SpanMatch = { service: 'order-service', kind: 'PRODUCER' };
 const consume: SpanMatch = { service: 'fulfillment-worker', kind: 'CONSUMER' };
 
@@ -48,12 +49,12 @@ const EXPECTED_EDGES: [SpanMatch, SpanMatch | undefined][] = [
   [{ service: 'auth-service', kind: 'CLIENT', name: /^pg\.query/ }, gatewayLogin],
   [gatewayOrder, { service: CLIENT_SERVICE }],
   [orderServer, gatewayOrder],
-  [{ service: 'order-service', name: 'processOrder' }, orderServer],
-  [processPayment, orderServer],
-  [{ service: 'payment-service', kind: 'SERVER', name: 'POST /charges' }, processPayment],
-  [{ service: 'payment-service', name: 'chargePayment' }, processPayment],
+  [processOrder, orderServer],
+  [chargeCall, processOrder],
+  [{ service: 'payment-service', kind: 'SERVER', name: 'POST /charges' }, chargeCall],
+  [{ service: 'payment-service', name: 'chargePayment' }, chargeCall],
   [{ service: 'order-service', kind: 'CLIENT', name: /^pg\.query:INSERT/ }, orderServer],
-  [publish, { service: 'order-service', name: 'processOrder' }],
+  [publish, processOrder],
   [consume, publish],
   [{ service: 'fulfillment-worker', name: 'fulfillOrder' }, consume],
   [{ service: 'fulfillment-worker', kind: 'CLIENT', name: /^pg\.query/ }, consume],

@@ -147,13 +147,16 @@ describe('one request, one trace', () => {
       'payment.method': 'card',
     });
     expect(processOrder.attributes['order.shipping']).toBeTypeOf('number');
+    // Pricing and the charge have no INTERNAL spans of their own (docs/telemetry.md): the
+    // charge's CLIENT span sits directly below processOrder.
     for (const name of ['validateInventory', 'processPayment']) {
-      expect(only(trace, 'order-service', name).parentSpanId).toBe(processOrder.spanId);
+      expect(find(trace, 'order-service', name), renderTree(trace)).toBeUndefined();
     }
-    const processPayment = only(trace, 'order-service', 'processPayment');
     const paymentServer = only(trace, 'payment-service', 'POST /charges', SpanKind.SERVER);
-    expectDescendant(trace, paymentServer, processPayment);
-    expect(trace.find((s) => s.spanId === paymentServer.parentSpanId)?.kind).toBe(SpanKind.CLIENT);
+    expect(trace.find((s) => s.spanId === paymentServer.parentSpanId)).toMatchObject({
+      kind: SpanKind.CLIENT,
+      parentSpanId: processOrder.spanId,
+    });
     const charge = only(trace, 'payment-service', 'chargePayment');
     expectDescendant(trace, charge, paymentServer);
     expect(charge.attributes).toMatchObject({
@@ -218,7 +221,10 @@ describe('one request, one trace', () => {
       [],
     );
     const transaction = trace
-      .filter((s) => s.parentSpanId === processOrder.spanId && s.kind === SpanKind.CLIENT)
+      .filter(
+        (s) =>
+          s.parentSpanId === processOrder.spanId && s.attributes['db.system.name'] === 'postgresql',
+      )
       .sort((a, b) => a.startMs - b.startMs)
       .map((s) => String(s.attributes['db.query.text']).split(/\s/, 1)[0]);
     expect(transaction, renderTree(trace)).toEqual(['INSERT', 'INSERT']);
@@ -251,7 +257,7 @@ describe('one request, one trace', () => {
     expect(charge.events.map((e) => e.name)).toContain('exception');
     for (const [service, name] of [
       ['payment-service', 'POST /charges'],
-      ['order-service', 'processPayment'],
+      ['order-service', 'POST'],
       ['order-service', 'processOrder'],
       ['order-service', 'POST /orders'],
       ['api-gateway', 'POST /api/orders'],
@@ -261,9 +267,6 @@ describe('one request, one trace', () => {
         StatusCode.ERROR,
       );
     }
-    expect(find(trace, 'order-service', 'validateInventory')?.status.code).not.toBe(
-      StatusCode.ERROR,
-    );
   });
 
   it('a declined card is a 402 with the decline visible on the charge span', async () => {

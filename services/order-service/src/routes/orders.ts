@@ -36,27 +36,18 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
         'processOrder',
         { 'order.id': orderId, 'order.item_count': items.length, 'payment.method': paymentMethod },
         async (span) => {
-          const priced = await inSpan(
-            tracer,
-            'validateInventory',
-            { 'order.item_count': items.length },
-            () => checkInventory(items),
-          );
-          // No span of its own: arithmetic on the priced lines, microseconds, cannot fail.
+          // No spans of their own (docs/telemetry.md): pricing against the in-memory catalog and
+          // the arithmetic take microseconds, and their errors (an unknown SKU, short stock) fail
+          // this span; the charge is timed by its CLIENT span, and a failure fails this span too.
+          const priced = checkInventory(items);
           const shipping = shippingCents(priced);
           const subtotal = subtotalCents(priced);
           const total = subtotal + shipping;
           span.setAttributes({ 'order.shipping': shipping / 100, 'order.total': total / 100 });
-          const paymentId = await inSpan(
-            tracer,
-            'processPayment',
-            { 'order.id': orderId, 'payment.method': paymentMethod, 'payment.amount': total / 100 },
-            () =>
-              charge(
-                paymentServiceUrl,
-                { orderId, amountCents: total, currency: 'USD', method: paymentMethod, cardNumber },
-                request.id,
-              ),
+          const paymentId = await charge(
+            paymentServiceUrl,
+            { orderId, amountCents: total, currency: 'USD', method: paymentMethod, cardNumber },
+            request.id,
           );
           return saveOrder(pool, {
             id: orderId,
