@@ -130,12 +130,16 @@ export class PgQueryInstrumentation extends InstrumentationBase {
   }
 }
 
-/** The statement's first word, upper case: low cardinality, unlike the statement. */
+/**
+ * The statement's first word, upper case, without a trailing ';': low cardinality, unlike the
+ * statement. Char codes up to 32 are whitespace and control characters, 59 is ';'.
+ */
 export function operationOf(text: string): string {
-  const trimmed = text.trimStart();
-  const space = trimmed.search(/\s/);
-  const word = (space === -1 ? trimmed : trimmed.slice(0, space)).toUpperCase();
-  return word.endsWith(';') ? word.slice(0, -1) : word;
+  let start = 0;
+  while (start < text.length && text.charCodeAt(start) <= 32) start++;
+  let end = start;
+  while (end < text.length && text.charCodeAt(end) > 32 && text.charCodeAt(end) !== 59) end++;
+  return text.slice(start, end).toUpperCase();
 }
 
 function end(span: Span, error: unknown): void {

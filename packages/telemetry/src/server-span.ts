@@ -1,5 +1,6 @@
 import type { FastifyOtelInstrumentationOpts } from '@fastify/otel';
 import { type Span, type SpanStatus, SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import { describeAdmission } from './public-edge.js';
 
@@ -38,21 +39,18 @@ export function describeServerSpan(span: Span, request: ServerRequest): void {
  */
 function errorOnlyOnServerError(span: Span): void {
   let held: SpanStatus | undefined;
-  let statusCode: unknown;
-  const setStatus = span.setStatus.bind(span);
-  const setAttributes = span.setAttributes.bind(span);
-  const end = span.end.bind(span);
+  const { setStatus, end } = span;
   span.setStatus = (status) => {
     if (status.code === SpanStatusCode.ERROR) held = status;
-    else setStatus(status);
+    else setStatus.call(span, status);
     return span;
   };
-  span.setAttributes = (attributes) => {
-    statusCode = attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] ?? statusCode;
-    return setAttributes(attributes);
-  };
   span.end = (endTime) => {
-    if (held && !(typeof statusCode === 'number' && statusCode < 500)) setStatus(held);
-    end(endTime);
+    // The SDK's span is a ReadableSpan: the status code @fastify/otel set is in its attributes.
+    const code = (span as Partial<Pick<ReadableSpan, 'attributes'>>).attributes?.[
+      ATTR_HTTP_RESPONSE_STATUS_CODE
+    ];
+    if (held && !(typeof code === 'number' && code < 500)) setStatus.call(span, held);
+    end.call(span, endTime);
   };
 }

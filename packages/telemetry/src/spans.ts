@@ -2,6 +2,7 @@ import {
   type Attributes,
   context,
   INVALID_TRACEID,
+  ROOT_CONTEXT,
   type Span,
   SpanStatusCode,
   type Tracer,
@@ -50,11 +51,12 @@ export function annotateServerSpan(attributes: Attributes): void {
 }
 
 /**
- * Runs `work` with no active span. Instrumentations that need a parent (pg, configured so in
- * instrumentations.ts) then skip its calls outright: no span, and none of their wrapper's work.
+ * Runs `work` in the root context: no active span. Instrumentations that need a parent (pg.ts)
+ * then skip its calls outright: no span, and none of their wrapper's work. The root context
+ * rather than the active one without its span: that would copy the context on every call.
  */
 export function outsideTrace<T>(work: () => T): T {
-  return context.with(trace.deleteSpan(context.active()), work);
+  return context.with(ROOT_CONTEXT, work);
 }
 
 /**

@@ -11,7 +11,9 @@ function described(request: ServerRequest) {
     status: undefined as SpanStatus | undefined,
     ended: false,
   };
+  // Shaped like the SDK's span: what setAttributes set is readable as `attributes`.
   const span = {
+    attributes: seen.attributes,
     updateName: (name: string) => {
       seen.name = name;
       return span;
