@@ -20,7 +20,6 @@ const ENV_DEFAULTS: Record<string, string> = {
   OTEL_LOGS_EXPORTER: 'none',
   OTEL_PROPAGATORS: 'tracecontext,baggage',
   OTEL_TRACES_SAMPLER: 'always_on',
-  OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
 };
 
 export function applyEnvDefaults(env: NodeJS.ProcessEnv = process.env): void {
