@@ -2,17 +2,12 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHttpClientSpan } from '../src/client-span.js';
+import { memoryTracing } from './memory-tracing.js';
 
 /** The SDK's tracer with spans kept in memory, and a real server answering fetch with `?status`. */
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const { exporter, provider } = memoryTracing();
 const received: IncomingHttpHeaders[] = [];
 const server = createServer((request, response) => {
   received.push(request.headers);

@@ -1,16 +1,10 @@
 import { context, INVALID_SPAN_CONTEXT, trace } from '@opentelemetry/api';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  StackContextManager,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import { StackContextManager } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traceIdsForLog } from '../src/spans.js';
+import { memoryTracing } from './memory-tracing.js';
 
-const provider = new TracerProvider({
-  spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
-});
+const { provider } = memoryTracing();
 
 beforeAll(() => {
   context.setGlobalContextManager(new StackContextManager().enable());

@@ -7,17 +7,12 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { isWrapped } from '@opentelemetry/instrumentation';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
 import { createDatabase } from '@tracing-demo/platform';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { operationOf, PgQueryInstrumentation } from '../src/pg.js';
+import { memoryTracing } from './memory-tracing.js';
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const { exporter, provider } = memoryTracing();
 const instrumentation = new PgQueryInstrumentation();
 const tracer = provider.getTracer('test');
 let pool: import('pg').Pool;
