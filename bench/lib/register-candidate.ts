@@ -7,21 +7,19 @@
  *
  *   no-fastify        no @fastify/otel (no SERVER spans: a measurement only)
  *   no-pg             no pg instrumentation (a measurement only)
- *   no-amqp           no amqplib instrumentation (breaks propagation: a measurement only)
  *   no-export         spans made and batched but not serialized or sent (a measurement only:
  *                     what the OTLP export costs)
  */
 import { diag } from '@opentelemetry/api';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
-import { resourceAttributesFromEnv } from '@tracing-demo/telemetry';
+import { resourceAttributes } from '@tracing-demo/telemetry';
 import { applyEnvDefaults, createInstrumentations } from '@tracing-demo/telemetry/sdk';
 
 /** The instrumentation each `no-…` switch leaves out, by its instrumentationName. */
 const LEFT_OUT: Record<string, string> = {
   'no-fastify': '@fastify/otel',
   'no-pg': '@tracing-demo/telemetry/pg',
-  'no-amqp': '@opentelemetry/instrumentation-amqplib',
 };
 
 const changes = new Set(
@@ -46,7 +44,7 @@ try {
   });
   const sdk = startNodeSdk({
     instrumentations,
-    resourceAttributes: resourceAttributesFromEnv(),
+    resourceAttributes: resourceAttributes(),
     // Undefined: the SDK builds its BatchSpanProcessor and exporter from the environment.
     spanProcessors: changes.has('no-export') ? [noExport] : undefined,
   });

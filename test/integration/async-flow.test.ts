@@ -83,6 +83,23 @@ describe('order.created through the outbox, RabbitMQ and the worker', () => {
     );
     expect(consume, renderTree(trace)).toBeDefined();
     expect(consume?.parentSpanId).toBe(publish?.spanId);
+    // The messaging conventions' attributes (packages/telemetry/src/messaging.ts), the same
+    // message id at both ends; nothing from the broker's URL but its host and port.
+    const message = {
+      'messaging.system': 'rabbitmq',
+      'messaging.destination.name': 'orders',
+      'messaging.rabbitmq.destination.routing_key': 'order.created',
+      'messaging.message.id': expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'server.address': '127.0.0.1',
+      'server.port': expect.any(Number),
+    };
+    expect(publish?.name).toBe('publish orders');
+    expect(publish?.attributes).toEqual({ ...message, 'messaging.operation.type': 'send' });
+    expect(consume?.name).toBe('fulfillment.order-created process');
+    expect(consume?.attributes).toEqual({ ...message, 'messaging.operation.type': 'process' });
+    expect(consume?.attributes['messaging.message.id']).toBe(
+      publish?.attributes['messaging.message.id'],
+    );
     const fulfill = trace.find(
       (s) => s.service === 'fulfillment-worker' && s.name === 'fulfillOrder',
     );
@@ -186,13 +203,12 @@ describe('order.created through the outbox, RabbitMQ and the worker', () => {
         async () => (await channel.checkQueue(DEAD_LETTER_QUEUE)).messageCount === poison.length,
       );
       for (const [id] of poison) {
-        // The instrumentation's CONSUMER span (old semconv attribute name for the message id).
         const span = await waitFor(`the error span of poison message '${id}'`, () =>
           stack.sink.spans.find(
             (s) =>
               s.service === 'fulfillment-worker' &&
               s.kind === SpanKind.CONSUMER &&
-              s.attributes['messaging.message_id'] === `poison-${id}`,
+              s.attributes['messaging.message.id'] === `poison-${id}`,
           ),
         );
         expect(span.status.code).toBe(StatusCode.ERROR);

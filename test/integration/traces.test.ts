@@ -115,6 +115,21 @@ describe('one request, one trace', () => {
     expect(query, renderTree(trace)).toBeDefined();
     expectDescendant(trace, query as CollectedSpan, authServer);
     expect(trace.every((s) => s.status.code !== StatusCode.ERROR)).toBe(true);
+    // The resource says which service, instance, process and Node version; nothing of the host,
+    // the OS or the command line (the register's OTEL_NODE_RESOURCE_DETECTORS=service).
+    for (const span of [root, authServer]) {
+      expect(span.resource).toMatchObject({
+        'service.name': span.service,
+        'service.instance.id': expect.any(String),
+        'process.pid': expect.any(Number),
+        'process.runtime.name': 'nodejs',
+        'process.runtime.version': expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      });
+      const detected = Object.keys(span.resource).filter((key) =>
+        /^(host|os)\.|^process\.(command|executable|owner)/.test(key),
+      );
+      expect(detected).toEqual([]);
+    }
   });
 
   it('order: gateway → order-service → payment-service, business spans and attributes', async () => {

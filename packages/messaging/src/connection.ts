@@ -17,10 +17,16 @@ export class AmqpConnection {
   #lost: (() => void) | undefined;
   #down = false;
 
+  /** The broker's host and port, for spans (never the URL: it holds the password). */
+  readonly broker: { address: string; port: number };
+
   constructor(
     private readonly url: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    const { hostname, port } = new URL(url);
+    this.broker = { address: hostname, port: Number(port) || 5672 };
+  }
 
   get connected(): boolean {
     return this.#model !== undefined;

@@ -1,5 +1,6 @@
 export { type HttpClientSpan, startHttpClientSpan } from './client-span.js';
 export { isHealthPath } from './health-paths.js';
+export { type AmqpMessage, inProcessSpan, startPublishSpan } from './messaging.js';
 export {
   type Admission,
   describeAdmission,
@@ -9,7 +10,7 @@ export {
   TraceEdge,
   traceresponse,
 } from './public-edge.js';
-export { resourceAttributesFromEnv } from './resource.js';
+export { resourceAttributes } from './resource.js';
 export { shutdownTelemetry } from './sdk.js';
 export { describeServerSpan } from './server-span.js';
 export {

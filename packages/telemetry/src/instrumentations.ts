@@ -1,6 +1,5 @@
 import FastifyOtel from '@fastify/otel';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 import { isHealthPath } from './health-paths.js';
 import { PgQueryInstrumentation } from './pg.js';
 import { describeServerSpan } from './server-span.js';
@@ -15,6 +14,7 @@ export function createInstrumentations(): Instrumentation[] {
     // CPU than it told, bench/README.md#findings), and nothing calls out through node:http. Calls
     // to other services and jose's key fetch (Node's fetch) make their CLIENT span with
     // startHttpClientSpan (client-span.ts); log lines get their ids from traceIdsForLog (spans.ts).
+    // Messages get their PRODUCER and CONSUMER spans from messaging.ts, not an instrumentation.
     new FastifyOtel.FastifyOtelInstrumentation({
       registerOnInitialization: true,
       ignorePaths: ({ url }) => isHealthPath(url),
@@ -29,6 +29,5 @@ export function createInstrumentations(): Instrumentation[] {
     // (they carry user data), none per connection checkout: a wait for the pool shows as the gap
     // before the query (pg.ts).
     new PgQueryInstrumentation(),
-    new AmqplibInstrumentation(),
   ];
 }

@@ -23,6 +23,19 @@ export function resourceAttributesFromEnv(env: NodeJS.ProcessEnv = process.env):
   return attributes;
 }
 
+/**
+ * What the bootstrap adds to the SDK's resource (OTEL_NODE_RESOURCE_DETECTORS=service): which
+ * process and Node version sent a span, and the pod identity from the environment.
+ */
+export function resourceAttributes(env: NodeJS.ProcessEnv = process.env): Attributes {
+  return {
+    'process.pid': process.pid,
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+    ...resourceAttributesFromEnv(env),
+  };
+}
+
 /** OTEL_SERVICE_NAME, else the package name: better than the SDK's `unknown_service:node`. */
 export function defaultServiceName(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.OTEL_SERVICE_NAME) return env.OTEL_SERVICE_NAME;

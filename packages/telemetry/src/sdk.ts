@@ -2,7 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { getBooleanFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { createInstrumentations } from './instrumentations.js';
-import { defaultServiceName, resourceAttributesFromEnv } from './resource.js';
+import { defaultServiceName, resourceAttributes } from './resource.js';
 
 export { createInstrumentations };
 
@@ -14,12 +14,16 @@ let running: RunningSdk | undefined;
  * Where the SDK would guess otherwise; a set variable wins. Only traces leave the process (the
  * collector derives RED metrics, logs go to stdout), and every span is recorded: tail sampling
  * decides, so no caller's sampled flag can hide its requests from metrics and error traces.
+ * The resource is the service's identity (the `service` detector, plus resourceAttributes()):
+ * the host and process detectors' 14 attributes, which the collector's tail sampler copies into
+ * every trace it holds, cost it 5–10 % of its CPU per span (bench/README.md#findings).
  */
 const ENV_DEFAULTS: Record<string, string> = {
   OTEL_METRICS_EXPORTER: 'none',
   OTEL_LOGS_EXPORTER: 'none',
   OTEL_PROPAGATORS: 'tracecontext,baggage',
   OTEL_TRACES_SAMPLER: 'always_on',
+  OTEL_NODE_RESOURCE_DETECTORS: 'service',
 };
 
 export function applyEnvDefaults(env: NodeJS.ProcessEnv = process.env): void {
@@ -49,7 +53,7 @@ export function startTelemetry(): void {
     if (sdkDisabled()) return;
     running = startNodeSdk({
       instrumentations: createInstrumentations(),
-      resourceAttributes: resourceAttributesFromEnv(),
+      resourceAttributes: resourceAttributes(),
     });
   } catch (error) {
     diag.error('tracing-demo telemetry failed to start; continuing without tracing', error);

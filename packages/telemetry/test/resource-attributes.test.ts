@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourceAttributesFromEnv } from '../src/resource.js';
+import { resourceAttributes, resourceAttributesFromEnv } from '../src/resource.js';
 
 describe('resourceAttributesFromEnv', () => {
   it('maps the K8S_* variables the chart sets to k8s.* resource attributes', () => {
@@ -42,5 +42,16 @@ describe('resourceAttributesFromEnv', () => {
 
   it('ignores unrelated variables', () => {
     expect(resourceAttributesFromEnv({ HOSTNAME: 'pod-1', K8S_CLUSTER: 'prod' })).toEqual({});
+  });
+});
+
+describe('resourceAttributes', () => {
+  it("adds the process id and Node's version to the environment's attributes", () => {
+    expect(resourceAttributes({ K8S_POD_NAME: 'order-service-7d9f-abcde' })).toEqual({
+      'process.pid': process.pid,
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': process.versions.node,
+      'k8s.pod.name': 'order-service-7d9f-abcde',
+    });
   });
 });

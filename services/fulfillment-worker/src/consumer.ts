@@ -8,7 +8,7 @@ import {
   parseOrderCreated,
 } from '@tracing-demo/messaging';
 import { isDatabaseUnavailable, type Pool, withMaskedMessage } from '@tracing-demo/service-kit';
-import { inSpan, recordFailure, tracerFor } from '@tracing-demo/telemetry';
+import { inProcessSpan, inSpan, recordFailure, tracerFor } from '@tracing-demo/telemetry';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WorkerConfig } from './config.js';
@@ -17,10 +17,8 @@ import { fulfillOrder } from './fulfillment.js';
 const tracer = tracerFor('fulfillment-worker');
 
 /**
- * Consumes order.created. The amqplib instrumentation starts a CONSUMER span for each delivery
- * as a CHILD of the publish span (context from the message headers), so the worker's work is
- * part of the order's one trace; a link would split it into a second trace, and one trace per
- * order is what an engineer wants to open.
+ * Consumes order.created, each delivery inside its CONSUMER span (inProcessSpan: a child of the
+ * publish span, so the worker's work is part of the order's one trace).
  *
  * Acks only after the work committed. A failure is retried in place up to maxAttempts with
  * backoff; then, or at once for a message that can never succeed (not JSON, unknown version),
@@ -74,8 +72,18 @@ export class OrderCreatedConsumer {
     }
   }
 
-  async #handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  #handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const messageId = String(message.properties.messageId ?? '');
+    const { exchange, routingKey } = message.fields;
+    return inProcessSpan(
+      FULFILLMENT_QUEUE,
+      { exchange, routingKey, messageId, broker: this.amqp.broker },
+      message.properties.headers,
+      () => this.#process(channel, message, messageId),
+    );
+  }
+
+  async #process(channel: ConfirmChannel, message: ConsumeMessage, messageId: string) {
     try {
       const event = parseOrderCreated(message.content);
       const result = await this.#withRetries(messageId, () =>
@@ -102,7 +110,7 @@ export class OrderCreatedConsumer {
         channel.nack(message, false, true);
         return;
       }
-      // A poison message's error can quote its body: the span gets the message masked.
+      // A poison message's error can quote its body: the CONSUMER span gets the message masked.
       const span = trace.getActiveSpan();
       if (span) recordFailure(span, withMaskedMessage(error));
       const poison = error instanceof PoisonMessageError;

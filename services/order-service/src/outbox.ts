@@ -8,6 +8,7 @@ import {
   type OrderCreated,
 } from '@tracing-demo/messaging';
 import { inTransaction, type Pool, type PoolClient } from '@tracing-demo/service-kit';
+import { startPublishSpan } from '@tracing-demo/telemetry';
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
@@ -110,23 +111,31 @@ export class OutboxRelay {
       if (rows.length === 0) return 0;
       const channel = await this.amqp.channel();
       for (const row of rows) {
-        const origin = propagation.extract(ROOT_CONTEXT, row.trace_context);
-        // The amqplib instrumentation makes the PRODUCER span under `origin` and injects its
-        // context into the message headers for the consumer.
-        context.with(origin, () =>
-          channel.publish(
-            ORDERS_EXCHANGE,
-            row.event_type,
-            Buffer.from(JSON.stringify(row.payload)),
-            {
-              persistent: true,
-              messageId: row.id,
-              type: row.event_type,
-              contentType: 'application/json',
-              timestamp: Math.floor(Date.now() / 1000),
-              headers: {},
-            },
-          ),
+        // The PRODUCER span joins the request that wrote the row; the consumer's joins it.
+        const headers: Record<string, string> = {};
+        const confirmed = startPublishSpan(
+          propagation.extract(ROOT_CONTEXT, row.trace_context),
+          {
+            exchange: ORDERS_EXCHANGE,
+            routingKey: row.event_type,
+            messageId: row.id,
+            broker: this.amqp.broker,
+          },
+          headers,
+        );
+        channel.publish(
+          ORDERS_EXCHANGE,
+          row.event_type,
+          Buffer.from(JSON.stringify(row.payload)),
+          {
+            persistent: true,
+            messageId: row.id,
+            type: row.event_type,
+            contentType: 'application/json',
+            timestamp: Math.floor(Date.now() / 1000),
+            headers,
+          },
+          confirmed,
         );
       }
       await channel.waitForConfirms();
