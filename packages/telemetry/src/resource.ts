@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 
 /**
  * Pod identity the detectors cannot know, passed by the chart through the downward API (absent
- * locally). OTEL_RESOURCE_ATTRIBUTES still wins for anything a deployment sets itself.
+ * locally).
  */
 const KUBERNETES_ENV: Record<string, string> = {
   K8S_NAMESPACE_NAME: 'k8s.namespace.name',
@@ -25,15 +25,20 @@ export function resourceAttributesFromEnv(env: NodeJS.ProcessEnv = process.env):
 
 /**
  * What the bootstrap adds to the SDK's resource (OTEL_NODE_RESOURCE_DETECTORS=service): which
- * process and Node version sent a span, and the pod identity from the environment.
+ * process and Node version sent a span, and the pod identity from the environment. A key that
+ * OTEL_RESOURCE_ATTRIBUTES sets is left to it: the SDK merges these after it, so they would win.
  */
 export function resourceAttributes(env: NodeJS.ProcessEnv = process.env): Attributes {
-  return {
+  const attributes: Attributes = {
     'process.pid': process.pid,
     'process.runtime.name': 'nodejs',
     'process.runtime.version': process.versions.node,
     ...resourceAttributesFromEnv(env),
   };
+  for (const pair of env.OTEL_RESOURCE_ATTRIBUTES?.split(',') ?? []) {
+    delete attributes[pair.split('=')[0]?.trim() ?? ''];
+  }
+  return attributes;
 }
 
 /** OTEL_SERVICE_NAME, else the package name: better than the SDK's `unknown_service:node`. */

@@ -54,4 +54,18 @@ describe('resourceAttributes', () => {
       'k8s.pod.name': 'order-service-7d9f-abcde',
     });
   });
+
+  it('leaves a key OTEL_RESOURCE_ATTRIBUTES sets to it (the SDK would let ours win)', () => {
+    const attributes = resourceAttributes({
+      OTEL_RESOURCE_ATTRIBUTES: 'service.version=2.0.0, k8s.pod.name=pod-a,process.pid=7',
+      SERVICE_VERSION: '1.0.0',
+      K8S_POD_NAME: 'pod-b',
+      K8S_NODE_NAME: 'node-1',
+    });
+    expect(attributes).toEqual({
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': process.versions.node,
+      'k8s.node.name': 'node-1',
+    });
+  });
 });
