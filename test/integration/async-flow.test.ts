@@ -51,11 +51,11 @@ describe('order.created through the outbox, RabbitMQ and the worker', () => {
   it('one order is ONE trace: gateway → order → payment, publish, and the worker consuming it', async () => {
     const order = await placeOrder();
     const trace = await waitFor('the worker spans in the order trace', () => {
-      const processOrder = stack.sink.spans.find(
-        (s) => s.name === 'processOrder' && s.attributes['order.id'] === order.id,
+      const orderServer = stack.sink.spans.find(
+        (s) => s.name === 'POST /orders' && s.attributes['order.id'] === order.id,
       );
-      if (!processOrder) return undefined;
-      const spans = stack.sink.trace(processOrder.traceId);
+      if (!orderServer) return undefined;
+      const spans = stack.sink.trace(orderServer.traceId);
       // fulfillOrder ends after its queries, so once it is here they are too.
       const done =
         spans.some((s) => s.service === 'fulfillment-worker' && s.name === 'fulfillOrder') &&
@@ -77,7 +77,7 @@ describe('order.created through the outbox, RabbitMQ and the worker', () => {
       (s) => s.service === 'order-service' && s.kind === SpanKind.PRODUCER,
     );
     expect(publish, renderTree(trace)).toBeDefined();
-    expect(parentOf(publish as CollectedSpan)?.name).toBe('processOrder');
+    expect(parentOf(publish as CollectedSpan)?.name).toBe('POST /orders');
     const consume = trace.find(
       (s) => s.service === 'fulfillment-worker' && s.kind === SpanKind.CONSUMER,
     );

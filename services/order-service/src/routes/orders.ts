@@ -7,13 +7,11 @@ import {
   requireAuthentication,
   type TokenVerifier,
 } from '@tracing-demo/service-kit';
-import { inSpan, tracerFor } from '@tracing-demo/telemetry';
+import { annotateServerSpan } from '@tracing-demo/telemetry';
 import { checkInventory, shippingCents, subtotalCents } from '../catalog.js';
 import { findOrder, listOrders, saveOrder } from '../orders.js';
 import { charge } from '../payment-client.js';
 import { CreateOrder, Order, OrderList, OrderParams } from '../schemas/order.js';
-
-const tracer = tracerFor('order-service');
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{
   pool: Pool;
@@ -31,37 +29,35 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
       const { userId } = currentUser(request);
       const { items, paymentMethod, cardNumber } = request.body;
       const orderId = randomUUID();
-      const order = await inSpan(
-        tracer,
-        'processOrder',
-        { 'order.id': orderId, 'order.item_count': items.length, 'payment.method': paymentMethod },
-        async (span) => {
-          // No spans of their own (docs/telemetry.md): pricing against the in-memory catalog and
-          // the arithmetic take microseconds, and their errors (an unknown SKU, short stock) fail
-          // this span; the charge is timed by its CLIENT span, and a failure fails this span too.
-          const priced = checkInventory(items);
-          const shipping = shippingCents(priced);
-          const subtotal = subtotalCents(priced);
-          const total = subtotal + shipping;
-          span.setAttributes({ 'order.shipping': shipping / 100, 'order.total': total / 100 });
-          const paymentId = await charge(
-            paymentServiceUrl,
-            { orderId, amountCents: total, currency: 'USD', method: paymentMethod, cardNumber },
-            request.id,
-          );
-          return saveOrder(pool, {
-            id: orderId,
-            userId,
-            items: priced,
-            subtotalCents: subtotal,
-            shippingCents: shipping,
-            totalCents: total,
-            currency: 'USD',
-            paymentMethod,
-            paymentId,
-          });
-        },
+      // The order is described on the hop's SERVER span, its only span (docs/telemetry.md):
+      // pricing takes microseconds and fails as a 4xx, the charge has its CLIENT span, the
+      // transaction its statements.
+      annotateServerSpan({
+        'order.id': orderId,
+        'order.item_count': items.length,
+        'payment.method': paymentMethod,
+      });
+      const priced = checkInventory(items);
+      const shipping = shippingCents(priced);
+      const subtotal = subtotalCents(priced);
+      const total = subtotal + shipping;
+      annotateServerSpan({ 'order.shipping': shipping / 100, 'order.total': total / 100 });
+      const paymentId = await charge(
+        paymentServiceUrl,
+        { orderId, amountCents: total, currency: 'USD', method: paymentMethod, cardNumber },
+        request.id,
       );
+      const order = await saveOrder(pool, {
+        id: orderId,
+        userId,
+        items: priced,
+        subtotalCents: subtotal,
+        shippingCents: shipping,
+        totalCents: total,
+        currency: 'USD',
+        paymentMethod,
+        paymentId,
+      });
       onOrderSaved?.();
       return reply.code(201).send(order);
     },
