@@ -38,6 +38,11 @@ export function run(
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // A program that exits without reading its input closes the pipe first; its exit code and
+    // output say what happened, so the write's EPIPE is no error of its own.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }
