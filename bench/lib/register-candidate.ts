@@ -9,18 +9,12 @@
  *   no-pg             no pg instrumentation (a measurement only)
  *   no-export         spans made and batched but not serialized or sent (a measurement only:
  *                     what the OTLP export costs)
- *   sdk-tracer        the SDK's own tracer and spans instead of packages/telemetry's lean one
- *                     (a measurement only: what tracer.ts saves)
  */
 import { diag } from '@opentelemetry/api';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { resourceAttributes } from '@tracing-demo/telemetry';
-import {
-  applyEnvDefaults,
-  createInstrumentations,
-  useLeanTracer,
-} from '@tracing-demo/telemetry/sdk';
+import { applyEnvDefaults, createInstrumentations } from '@tracing-demo/telemetry/sdk';
 
 /** The instrumentation each `no-…` switch leaves out, by its instrumentationName. */
 const LEFT_OUT: Record<string, string> = {
@@ -54,7 +48,6 @@ try {
     // Undefined: the SDK builds its BatchSpanProcessor and exporter from the environment.
     spanProcessors: changes.has('no-export') ? [noExport] : undefined,
   });
-  if (!changes.has('sdk-tracer')) useLeanTracer();
   // closeWithGrace in the service exits right after its own (here empty) shutdown: flush first.
   process.prependOnceListener('SIGTERM', () => {
     void sdk.shutdown();

@@ -3,9 +3,8 @@ import { getBooleanFromEnv, getStringFromEnv } from '@opentelemetry/core';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { createInstrumentations } from './instrumentations.js';
 import { defaultServiceName, resourceAttributes } from './resource.js';
-import { useLeanTracer } from './tracer.js';
 
-export { createInstrumentations, useLeanTracer };
+export { createInstrumentations };
 
 type RunningSdk = { shutdown(): Promise<void> };
 
@@ -56,7 +55,6 @@ export function startTelemetry(): void {
       instrumentations: createInstrumentations(),
       resourceAttributes: resourceAttributes(),
     });
-    useLeanTracer();
   } catch (error) {
     diag.error('tracing-demo telemetry failed to start; continuing without tracing', error);
     console.error('[telemetry] failed to start, continuing without tracing:', error);
