@@ -78,14 +78,17 @@ export async function whenReady(
   timeoutMs = 30_000,
 ): Promise<void> {
   try {
+    // An exit ends the wait at once: its output says why, and waiting on would only delay that.
+    let exited = false;
     await waitFor(
       `${name} to become ready`,
       async () => {
-        if (!process.running()) throw new Error(`${name} exited`);
-        return ready();
+        if (!process.running()) exited = true;
+        return exited || ready();
       },
       { timeoutMs, intervalMs: 200 },
     );
+    if (exited) throw new Error(`${name} exited before it was ready`);
   } catch (error) {
     await process.stop();
     throw new Error(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CollectorProcess, startCollector } from './collector.js';
 import { type JaegerProcess, startJaeger } from './jaeger.js';
-import type { RestartableProcess } from './managed-process.js';
+import { type RestartableProcess, retryOnPortClash } from './managed-process.js';
 import { ENV, loadManifest, type Manifest, type ServiceSpec } from './manifest.js';
 import { freePort } from './ports.js';
 import { createDatabase, startPostgres } from './postgres.js';
@@ -248,13 +248,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       stoppers.push(() => (prometheus as PrometheusProcess).stop());
     }
 
-    const servicePorts = new Map<string, number>();
-    for (const spec of specs) servicePorts.set(spec.name, wellKnown ? spec.port : await freePort());
-    const serviceUrl = Object.fromEntries(
-      [...servicePorts].map(([name, port]) => [name, local(port)]),
-    );
-    const front = specs.find((spec) => spec.exposure === 'public');
-    const publicUrl = front && serviceUrl[front.name];
     const signingKeyPem = newSigningKey();
     const signer = manifest.services.find((spec) => spec.jwt === 'sign');
     const otlp: Record<string, string> = collector
@@ -268,58 +261,85 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           }
         : {};
 
-    /** The environment the manifest asks for; a peer that does not run must be given in env. */
-    const wiring = (spec: ServiceSpec) => {
-      const given = { ...options.env, ...options.serviceEnv?.[spec.name] };
-      const env: Record<string, string> = { ...otlp };
-      const peers: string[] = [];
-      const peer = (name: string, variable: string) => {
-        const url = serviceUrl[name];
-        if (url) {
-          env[variable] = url;
-          peers.push(name);
-        } else if (given[variable] === undefined) {
-          throw new Error(
-            `${spec.name} calls ${name}, which is not started: start it or set ${variable}`,
-          );
+    /**
+     * Starts every service on `servicePorts`, each once its peers are ready; if one fails, the
+     * ones that started are stopped again.
+     */
+    const startServices = async (servicePorts: Map<string, number>) => {
+      const serviceUrl: Record<string, string> = Object.fromEntries(
+        [...servicePorts].map(([name, port]) => [name, local(port)]),
+      );
+      /** The environment the manifest asks for; a peer that does not run must be given in env. */
+      const wiring = (spec: ServiceSpec) => {
+        const given = { ...options.env, ...options.serviceEnv?.[spec.name] };
+        const env: Record<string, string> = { ...otlp };
+        const peers: string[] = [];
+        const peer = (name: string, variable: string) => {
+          const url = serviceUrl[name];
+          if (url) {
+            env[variable] = url;
+            peers.push(name);
+          } else if (given[variable] === undefined) {
+            throw new Error(
+              `${spec.name} calls ${name}, which is not started: start it or set ${variable}`,
+            );
+          }
+        };
+        for (const [name, variable] of Object.entries(spec.calls)) peer(name, variable);
+        if (spec.jwt === 'verify' && signer) peer(signer.name, ENV.jwtVerify);
+        if (spec.jwt === 'sign') env[ENV.jwtSign] = signingKeyPem;
+        if (spec.postgresql && databaseUrl) env[ENV.postgresql] = databaseUrl;
+        if (spec.rabbitmq && amqpUrl) env[ENV.rabbitmq] = amqpUrl;
+        if (spec.demoUsers && options.demoUsers) env[spec.demoUsers] = options.demoUsers;
+        if (spec.syntheticToken && options.syntheticToken) {
+          env[ENV.syntheticToken] = options.syntheticToken;
         }
+        return { env: { ...env, ...given }, peers };
       };
-      for (const [name, variable] of Object.entries(spec.calls)) peer(name, variable);
-      if (spec.jwt === 'verify' && signer) peer(signer.name, ENV.jwtVerify);
-      if (spec.jwt === 'sign') env[ENV.jwtSign] = signingKeyPem;
-      if (spec.postgresql && databaseUrl) env[ENV.postgresql] = databaseUrl;
-      if (spec.rabbitmq && amqpUrl) env[ENV.rabbitmq] = amqpUrl;
-      if (spec.demoUsers && options.demoUsers) env[spec.demoUsers] = options.demoUsers;
-      if (spec.syntheticToken && options.syntheticToken) {
-        env[ENV.syntheticToken] = options.syntheticToken;
-      }
-      return { env: { ...env, ...given }, peers };
-    };
 
-    const services: Record<string, ServiceProcess> = {};
-    const ready = new Map<string, Promise<ServiceProcess>>();
-    // Every wiring first: a missing peer fails before any service starts.
-    const wirings = specs.map((spec) => ({ spec, ...wiring(spec) }));
-    for (const { spec, env, peers } of wirings) {
-      const started = (async () => {
-        await Promise.all(peers.map((name) => ready.get(name)));
-        step(`starting ${spec.name} on ${serviceUrl[spec.name]}…`);
-        const service = await startServiceProcess({
-          name: spec.name,
-          port: servicePorts.get(spec.name) as number,
-          env,
-          logFile: log(spec.name),
-          register: options.register,
-        });
-        services[spec.name] = service;
-        stoppers.push(() => service.stop());
-        return service;
-      })();
-      ready.set(spec.name, started);
-    }
-    const outcomes = await Promise.allSettled(ready.values());
-    const failed = outcomes.find((o) => o.status === 'rejected');
-    if (failed) throw failed.reason;
+      const services: Record<string, ServiceProcess> = {};
+      const ready = new Map<string, Promise<ServiceProcess>>();
+      // Every wiring first: a missing peer fails before any service starts.
+      const wirings = specs.map((spec) => ({ spec, ...wiring(spec) }));
+      for (const { spec, env, peers } of wirings) {
+        const started = (async () => {
+          await Promise.all(peers.map((name) => ready.get(name)));
+          step(`starting ${spec.name} on ${serviceUrl[spec.name]}…`);
+          const service = await startServiceProcess({
+            name: spec.name,
+            port: servicePorts.get(spec.name) as number,
+            env,
+            logFile: log(spec.name),
+            register: options.register,
+          });
+          services[spec.name] = service;
+          return service;
+        })();
+        ready.set(spec.name, started);
+      }
+      const outcomes = await Promise.allSettled(ready.values());
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) {
+        await Promise.all(Object.values(services).map((service) => service.stop()));
+        throw failed.reason;
+      }
+      return { services, serviceUrl };
+    };
+    const choosePorts = async () => {
+      const servicePorts = new Map<string, number>();
+      for (const spec of specs) {
+        servicePorts.set(spec.name, wellKnown ? spec.port : await freePort());
+      }
+      return servicePorts;
+    };
+    // A free port can be taken before its service listens (tests run in parallel): then all of
+    // them start again on new ones, since each service's peers are wired to its port.
+    const { services, serviceUrl } = wellKnown
+      ? await startServices(await choosePorts())
+      : await retryOnPortClash(async () => startServices(await choosePorts()));
+    for (const service of Object.values(services)) stoppers.push(() => service.stop());
+    const front = specs.find((spec) => spec.exposure === 'public');
+    const publicUrl = front && serviceUrl[front.name];
 
     return {
       manifest,
