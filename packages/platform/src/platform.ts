@@ -325,18 +325,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }
       return { services, serviceUrl };
     };
-    const choosePorts = async () => {
+    const startOnPorts = async () => {
       const servicePorts = new Map<string, number>();
       for (const spec of specs) {
         servicePorts.set(spec.name, wellKnown ? spec.port : await freePort());
       }
-      return servicePorts;
+      return startServices(servicePorts);
     };
     // A free port can be taken before its service listens (tests run in parallel): then all of
     // them start again on new ones, since each service's peers are wired to its port.
     const { services, serviceUrl } = wellKnown
-      ? await startServices(await choosePorts())
-      : await retryOnPortClash(async () => startServices(await choosePorts()));
+      ? await startOnPorts()
+      : await retryOnPortClash(startOnPorts);
     for (const service of Object.values(services)) stoppers.push(() => service.stop());
     const front = specs.find((spec) => spec.exposure === 'public');
     const publicUrl = front && serviceUrl[front.name];
