@@ -9,10 +9,13 @@
  *   no-pg             no pg instrumentation (a measurement only)
  *   no-export         spans made and batched but not serialized or sent (a measurement only:
  *                     what the OTLP export costs)
+ *   serialize-only    spans made, batched and serialized as OTLP protobuf, not sent (a
+ *                     measurement only: what sending them costs, against the register)
  */
 import { diag } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { resourceAttributes } from '@tracing-demo/telemetry';
 import { applyEnvDefaults, createInstrumentations } from '@tracing-demo/telemetry/sdk';
 
@@ -39,14 +42,31 @@ try {
     instrumentation.disable();
     return false;
   });
-  const noExport = new BatchSpanProcessor({
-    exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} },
-  });
+  const fromEnv = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  // Batched as the SDK batches for its exporter (OTEL_BSP_*), then dropped.
+  const batchedInto = (drop: (spans: ReadableSpan[]) => void) =>
+    new BatchSpanProcessor({
+      exporter: {
+        export: (spans, done) => {
+          drop(spans);
+          done({ code: 0 });
+        },
+        shutdown: async () => {},
+      },
+      scheduledDelayMillis: fromEnv('OTEL_BSP_SCHEDULE_DELAY'),
+      maxExportBatchSize: fromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+      maxQueueSize: fromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),
+    });
+  const dropping = changes.has('no-export')
+    ? batchedInto(() => {})
+    : changes.has('serialize-only')
+      ? batchedInto((spans) => ProtobufTraceSerializer.serializeRequest(spans))
+      : undefined;
   const sdk = startNodeSdk({
     instrumentations,
     resourceAttributes: resourceAttributes(),
     // Undefined: the SDK builds its BatchSpanProcessor and exporter from the environment.
-    spanProcessors: changes.has('no-export') ? [noExport] : undefined,
+    spanProcessors: dropping ? [dropping] : undefined,
   });
   // closeWithGrace in the service exits right after its own (here empty) shutdown: flush first.
   process.prependOnceListener('SIGTERM', () => {
