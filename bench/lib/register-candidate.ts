@@ -11,7 +11,10 @@
  *                     what the OTLP export costs)
  *   serialize-only    spans made, batched and serialized as OTLP protobuf, not sent (a
  *                     measurement only: what sending them costs, against the register)
+ *   bare-send         spans serialized and sent in one node:http POST each, no retry, no
+ *                     timeout (a measurement only: what the SDK's OTLP/HTTP transport adds)
  */
+import { Agent, request } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
@@ -43,30 +46,45 @@ try {
     return false;
   });
   const fromEnv = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-  // Batched as the SDK batches for its exporter (OTEL_BSP_*), then dropped.
-  const batchedInto = (drop: (spans: ReadableSpan[]) => void) =>
+  // Batched as the SDK batches for its exporter (OTEL_BSP_*), then handed to `send`.
+  const batchedInto = (send: (spans: ReadableSpan[], done: (failed: boolean) => void) => void) =>
     new BatchSpanProcessor({
       exporter: {
-        export: (spans, done) => {
-          drop(spans);
-          done({ code: 0 });
-        },
+        export: (spans, done) => send(spans, (failed) => done({ code: failed ? 1 : 0 })),
         shutdown: async () => {},
       },
       scheduledDelayMillis: fromEnv('OTEL_BSP_SCHEDULE_DELAY'),
       maxExportBatchSize: fromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
       maxQueueSize: fromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),
     });
-  const dropping = changes.has('no-export')
-    ? batchedInto(() => {})
+  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
+  const url = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${endpoint}/v1/traces`;
+  const agent = new Agent({ keepAlive: true });
+  const bareSend = (body: Uint8Array, done: (failed: boolean) => void) => {
+    const headers = { 'content-type': 'application/x-protobuf', 'content-length': body.length };
+    request(url, { method: 'POST', agent, headers }, (response) => {
+      response.resume().on('end', () => done((response.statusCode ?? 500) >= 300));
+    })
+      .on('error', () => done(true))
+      .end(body);
+  };
+  const serialize = (spans: ReadableSpan[]) =>
+    ProtobufTraceSerializer.serializeRequest(spans) ?? new Uint8Array();
+  const processor = changes.has('no-export')
+    ? batchedInto((_spans, done) => done(false))
     : changes.has('serialize-only')
-      ? batchedInto((spans) => ProtobufTraceSerializer.serializeRequest(spans))
-      : undefined;
+      ? batchedInto((spans, done) => {
+          serialize(spans);
+          done(false);
+        })
+      : changes.has('bare-send')
+        ? batchedInto((spans, done) => bareSend(serialize(spans), done))
+        : undefined;
   const sdk = startNodeSdk({
     instrumentations,
     resourceAttributes: resourceAttributes(),
     // Undefined: the SDK builds its BatchSpanProcessor and exporter from the environment.
-    spanProcessors: dropping ? [dropping] : undefined,
+    spanProcessors: processor ? [processor] : undefined,
   });
   // closeWithGrace in the service exits right after its own (here empty) shutdown: flush first.
   process.prependOnceListener('SIGTERM', () => {
