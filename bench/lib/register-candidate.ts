@@ -57,19 +57,23 @@ try {
       maxExportBatchSize: fromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
       maxQueueSize: fromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),
     });
-  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
-  const url = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${endpoint}/v1/traces`;
-  const agent = new Agent({ keepAlive: true });
-  const bareSend = (body: Uint8Array, done: (failed: boolean) => void) => {
-    const headers = { 'content-type': 'application/x-protobuf', 'content-length': body.length };
-    request(url, { method: 'POST', agent, headers }, (response) => {
-      response.resume().on('end', () => done((response.statusCode ?? 500) >= 300));
-    })
-      .on('error', () => done(true))
-      .end(body);
-  };
   const serialize = (spans: ReadableSpan[]) =>
     ProtobufTraceSerializer.serializeRequest(spans) ?? new Uint8Array();
+  // Made only for bare-send: no other variant opens a connection of its own.
+  const bareSend = () => {
+    const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
+    const url = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${endpoint}/v1/traces`;
+    const agent = new Agent({ keepAlive: true });
+    return (spans: ReadableSpan[], done: (failed: boolean) => void) => {
+      const body = serialize(spans);
+      const headers = { 'content-type': 'application/x-protobuf', 'content-length': body.length };
+      request(url, { method: 'POST', agent, headers }, (response) => {
+        response.resume().on('end', () => done((response.statusCode ?? 500) >= 300));
+      })
+        .on('error', () => done(true))
+        .end(body);
+    };
+  };
   const processor = changes.has('no-export')
     ? batchedInto((_spans, done) => done(false))
     : changes.has('serialize-only')
@@ -78,7 +82,7 @@ try {
           done(false);
         })
       : changes.has('bare-send')
-        ? batchedInto((spans, done) => bareSend(serialize(spans), done))
+        ? batchedInto(bareSend())
         : undefined;
   const sdk = startNodeSdk({
     instrumentations,
